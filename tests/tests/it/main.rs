@@ -1,0 +1,3 @@
+//! The one end-to-end test binary.
+
+mod seed_consistency;
