@@ -106,7 +106,12 @@ impl GraphqlError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         let mut extensions = Map::new();
         extensions.insert("code".into(), Value::String(code.as_str().into()));
-        Self { message: message.into(), locations: Vec::new(), path: None, extensions }
+        Self {
+            message: message.into(),
+            locations: Vec::new(),
+            path: None,
+            extensions,
+        }
     }
 
     pub fn with_locations(mut self, locations: Vec<Location>) -> Self {

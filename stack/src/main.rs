@@ -46,8 +46,11 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
 
     let signer = Arc::new(
-        JwtSigner::load_or_create(&args.data_dir.join("jwt-ed25519.pem"), JwtSettings::default())
-            .context("cannot load the token signing key")?,
+        JwtSigner::load_or_create(
+            &args.data_dir.join("jwt-ed25519.pem"),
+            JwtSettings::default(),
+        )
+        .context("cannot load the token signing key")?,
     );
     // All services share the process, so they trust the signer's keys directly instead of
     // fetching the JWKS over HTTP from the users service.
@@ -66,27 +69,61 @@ async fn main() -> anyhow::Result<()> {
     let port = |offset: u16| format!("{}:{}", args.host, args.subgraph_base_port + offset);
 
     let db = open(&args, "users").await?;
-    users_subgraph::migrate(&db).await.context("users: migrations failed")?;
-    report_seed("users", users_subgraph::seed(&db, &size).await.context("users: seeding failed")?);
-    let router = users_subgraph::router(users_subgraph::schema(db.clone(), signer.clone()), verifier.clone(), db);
+    users_subgraph::migrate(&db)
+        .await
+        .context("users: migrations failed")?;
+    report_seed(
+        "users",
+        users_subgraph::seed(&db, &size)
+            .await
+            .context("users: seeding failed")?,
+    );
+    let router = users_subgraph::router(
+        users_subgraph::schema(db.clone(), signer.clone()),
+        verifier.clone(),
+        db,
+    );
     running.push(start("users", &port(0), router, shutdown()).await?);
 
     let db = open(&args, "products").await?;
-    products_subgraph::migrate(&db).await.context("products: migrations failed")?;
-    report_seed("products", products_subgraph::seed(&db, &size).await.context("products: seeding failed")?);
-    let router = products_subgraph::router(products_subgraph::schema(db.clone()), verifier.clone(), db);
+    products_subgraph::migrate(&db)
+        .await
+        .context("products: migrations failed")?;
+    report_seed(
+        "products",
+        products_subgraph::seed(&db, &size)
+            .await
+            .context("products: seeding failed")?,
+    );
+    let router =
+        products_subgraph::router(products_subgraph::schema(db.clone()), verifier.clone(), db);
     running.push(start("products", &port(1), router, shutdown()).await?);
 
     let db = open(&args, "orders").await?;
-    orders_subgraph::migrate(&db).await.context("orders: migrations failed")?;
-    report_seed("orders", orders_subgraph::seed(&db, &size).await.context("orders: seeding failed")?);
+    orders_subgraph::migrate(&db)
+        .await
+        .context("orders: migrations failed")?;
+    report_seed(
+        "orders",
+        orders_subgraph::seed(&db, &size)
+            .await
+            .context("orders: seeding failed")?,
+    );
     let router = orders_subgraph::router(orders_subgraph::schema(db.clone()), verifier.clone(), db);
     running.push(start("orders", &port(2), router, shutdown()).await?);
 
     let db = open(&args, "reviews").await?;
-    reviews_subgraph::migrate(&db).await.context("reviews: migrations failed")?;
-    report_seed("reviews", reviews_subgraph::seed(&db, &size).await.context("reviews: seeding failed")?);
-    let router = reviews_subgraph::router(reviews_subgraph::schema(db.clone()), verifier.clone(), db);
+    reviews_subgraph::migrate(&db)
+        .await
+        .context("reviews: migrations failed")?;
+    report_seed(
+        "reviews",
+        reviews_subgraph::seed(&db, &size)
+            .await
+            .context("reviews: seeding failed")?,
+    );
+    let router =
+        reviews_subgraph::router(reviews_subgraph::schema(db.clone()), verifier.clone(), db);
     running.push(start("reviews", &port(3), router, shutdown()).await?);
 
     println!();
@@ -95,8 +132,15 @@ async fn main() -> anyhow::Result<()> {
         println!("  {:<9} http://{}/graphql", r.name, r.addr);
     }
     println!();
-    println!("Demo login (admin scope):  {} / {}", seed::ADMIN_EMAIL, seed::ADMIN_PASSWORD);
-    println!("Every other seeded user:   <their email> / {}", seed::DEMO_PASSWORD);
+    println!(
+        "Demo login (admin scope):  {} / {}",
+        seed::ADMIN_EMAIL,
+        seed::ADMIN_PASSWORD
+    );
+    println!(
+        "Every other seeded user:   <their email> / {}",
+        seed::DEMO_PASSWORD
+    );
     println!("Stop with ctrl-c.");
 
     subgraph_kit::http::shutdown_signal().await;
@@ -115,10 +159,11 @@ async fn main() -> anyhow::Result<()> {
 /// Opens the service's database: `<SERVICE>_DATABASE_URL` if set, else its SQLite file.
 async fn open(args: &Args, service: &str) -> anyhow::Result<DatabaseConnection> {
     let var = format!("{}_DATABASE_URL", service.to_uppercase());
-    let url = std::env::var(&var).unwrap_or_else(|_| {
-        format!("sqlite://{}/{service}.db?mode=rwc", args.data_dir.display())
-    });
-    subgraph_kit::db::connect(&url).await.with_context(|| format!("{service}: cannot open its database"))
+    let url = std::env::var(&var)
+        .unwrap_or_else(|_| format!("sqlite://{}/{service}.db?mode=rwc", args.data_dir.display()));
+    subgraph_kit::db::connect(&url)
+        .await
+        .with_context(|| format!("{service}: cannot open its database"))
 }
 
 fn report_seed(service: &str, rows: u64) {
@@ -133,7 +178,9 @@ async fn start(
     router: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
-    let listener = TcpListener::bind(addr).await.with_context(|| format!("{name}: cannot listen on {addr}"))?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("{name}: cannot listen on {addr}"))?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(subgraph_kit::http::serve(listener, router, shutdown));
     Ok(Running { name, addr, task })

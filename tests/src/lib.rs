@@ -72,7 +72,9 @@ pub struct TestStack {
 
 impl std::fmt::Debug for TestStack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestStack").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("TestStack")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -87,7 +89,9 @@ impl TestStack {
     pub async fn start(backend: Backend, size: SeedSize) -> TestStack {
         let keys = TestKeys::new();
         let verifier = keys.verifier();
-        let signer = Arc::new(subgraph_kit::auth::JwtSigner::generate(keys.signer.settings().clone()));
+        let signer = Arc::new(subgraph_kit::auth::JwtSigner::generate(
+            keys.signer.settings().clone(),
+        ));
         let (stop, stop_rx) = watch::channel(false);
         let mut subgraphs = Vec::new();
         for name in SUBGRAPHS {
@@ -103,22 +107,48 @@ impl TestStack {
                 "users" => {
                     users_subgraph::migrate(&db).await.expect("migrate users");
                     users_subgraph::seed(&db, &size).await.expect("seed users");
-                    users_subgraph::router(users_subgraph::schema(db.clone(), signer.clone()), verifier.clone(), db)
+                    users_subgraph::router(
+                        users_subgraph::schema(db.clone(), signer.clone()),
+                        verifier.clone(),
+                        db,
+                    )
                 }
                 "products" => {
-                    products_subgraph::migrate(&db).await.expect("migrate products");
-                    products_subgraph::seed(&db, &size).await.expect("seed products");
-                    products_subgraph::router(products_subgraph::schema(db.clone()), verifier.clone(), db)
+                    products_subgraph::migrate(&db)
+                        .await
+                        .expect("migrate products");
+                    products_subgraph::seed(&db, &size)
+                        .await
+                        .expect("seed products");
+                    products_subgraph::router(
+                        products_subgraph::schema(db.clone()),
+                        verifier.clone(),
+                        db,
+                    )
                 }
                 "orders" => {
                     orders_subgraph::migrate(&db).await.expect("migrate orders");
-                    orders_subgraph::seed(&db, &size).await.expect("seed orders");
-                    orders_subgraph::router(orders_subgraph::schema(db.clone()), verifier.clone(), db)
+                    orders_subgraph::seed(&db, &size)
+                        .await
+                        .expect("seed orders");
+                    orders_subgraph::router(
+                        orders_subgraph::schema(db.clone()),
+                        verifier.clone(),
+                        db,
+                    )
                 }
                 _ => {
-                    reviews_subgraph::migrate(&db).await.expect("migrate reviews");
-                    reviews_subgraph::seed(&db, &size).await.expect("seed reviews");
-                    reviews_subgraph::router(reviews_subgraph::schema(db.clone()), verifier.clone(), db)
+                    reviews_subgraph::migrate(&db)
+                        .await
+                        .expect("migrate reviews");
+                    reviews_subgraph::seed(&db, &size)
+                        .await
+                        .expect("seed reviews");
+                    reviews_subgraph::router(
+                        reviews_subgraph::schema(db.clone()),
+                        verifier.clone(),
+                        db,
+                    )
                 }
             };
             let requests = Counter::default();
@@ -129,23 +159,51 @@ impl TestStack {
             tokio::spawn(subgraph_kit::http::serve(listener, router, async move {
                 let _ = rx.wait_for(|s| *s).await;
             }));
-            subgraphs.push(RunningSubgraph { name, url: format!("http://{addr}/graphql"), requests, db: tdb });
+            subgraphs.push(RunningSubgraph {
+                name,
+                url: format!("http://{addr}/graphql"),
+                requests,
+                db: tdb,
+            });
         }
-        TestStack { backend, subgraphs, keys, http: reqwest::Client::new(), stop }
+        TestStack {
+            backend,
+            subgraphs,
+            keys,
+            http: reqwest::Client::new(),
+            stop,
+        }
     }
 
     /// The running subgraph called `name`.
     pub fn subgraph(&self, name: &str) -> &RunningSubgraph {
-        self.subgraphs.iter().find(|s| s.name == name).expect("known subgraph")
+        self.subgraphs
+            .iter()
+            .find(|s| s.name == name)
+            .expect("known subgraph")
     }
 
     /// Sends a GraphQL request straight to one subgraph over HTTP.
-    pub async fn query_subgraph(&self, name: &str, query: &str, variables: Value, token: Option<&str>) -> Value {
-        let mut req = self.http.post(&self.subgraph(name).url).json(&json!({"query": query, "variables": variables}));
+    pub async fn query_subgraph(
+        &self,
+        name: &str,
+        query: &str,
+        variables: Value,
+        token: Option<&str>,
+    ) -> Value {
+        let mut req = self
+            .http
+            .post(&self.subgraph(name).url)
+            .json(&json!({"query": query, "variables": variables}));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        req.send().await.expect("send").json().await.expect("json body")
+        req.send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json body")
     }
 }
 
@@ -170,7 +228,10 @@ async fn record(counter: Counter, req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     counter.record(String::from_utf8_lossy(&bytes).into_owned());
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }

@@ -14,8 +14,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use jsonwebtoken::jwk::{
-    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, OctetKeyPairParameters,
-    OctetKeyPairType, PublicKeyUse,
+    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm,
+    OctetKeyPairParameters, OctetKeyPairType, PublicKeyUse,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -156,7 +156,9 @@ pub struct JwtSigner {
 
 impl std::fmt::Debug for JwtSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtSigner").field("kid", &self.kid()).finish_non_exhaustive()
+        f.debug_struct("JwtSigner")
+            .field("kid", &self.kid())
+            .finish_non_exhaustive()
     }
 }
 
@@ -164,7 +166,10 @@ impl std::fmt::Debug for JwtSigner {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot read key file {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("invalid Ed25519 PKCS#8 private key")]
     InvalidPrivateKey,
     #[error("invalid public key material: {0}")]
@@ -189,7 +194,10 @@ impl JwtSigner {
     /// Loads the key at `path`, creating it (mode 0600) on first start so the dev stack keeps its
     /// tokens valid across restarts.
     pub fn load_or_create(path: &Path, settings: JwtSettings) -> Result<Self, KeyError> {
-        let io = |source| KeyError::Io { path: path.display().to_string(), source };
+        let io = |source| KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         match std::fs::read_to_string(path) {
             Ok(pem) => Self::from_pem(&pem, settings),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -209,7 +217,10 @@ impl JwtSigner {
             .to_pkcs8_pem(Default::default())
             .map(|p| p.to_string())
             .unwrap_or_default();
-        let der = key.to_pkcs8_der().map(|d| d.as_bytes().to_vec()).unwrap_or_default();
+        let der = key
+            .to_pkcs8_der()
+            .map(|d| d.as_bytes().to_vec())
+            .unwrap_or_default();
         let x = URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes());
         let kid = URL_SAFE_NO_PAD.encode(&key.verifying_key().as_bytes()[..12]);
         let jwk = Jwk {
@@ -225,7 +236,12 @@ impl JwtSigner {
                 x,
             }),
         };
-        Self { key: EncodingKey::from_ed_der(&der), jwk, settings, private_pem }
+        Self {
+            key: EncodingKey::from_ed_der(&der),
+            jwk,
+            settings,
+            private_pem,
+        }
     }
 
     /// The key id put in every token header and in the JWKS.
@@ -239,7 +255,9 @@ impl JwtSigner {
 
     /// The public keys, as served at `/.well-known/jwks.json`.
     pub fn jwks(&self) -> JwkSet {
-        JwkSet { keys: vec![self.jwk.clone()] }
+        JwkSet {
+            keys: vec![self.jwk.clone()],
+        }
     }
 
     /// Signs a token for `user` with the given scopes.
@@ -268,7 +286,11 @@ impl JwtSigner {
 fn write_private(path: &Path, pem: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(pem.as_bytes())
 }
 
@@ -289,13 +311,18 @@ pub enum KeySource {
 impl KeySource {
     /// Reads a JWKS JSON file or an Ed25519 public key PEM (`-----BEGIN PUBLIC KEY-----`).
     pub fn from_file(path: &Path) -> Result<Self, KeyError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| KeyError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         if text.trim_start().starts_with('{') {
-            let set: JwkSet = serde_json::from_str(&text).map_err(|e| KeyError::InvalidPublicKey(e.to_string()))?;
+            let set: JwkSet = serde_json::from_str(&text)
+                .map_err(|e| KeyError::InvalidPublicKey(e.to_string()))?;
             Ok(Self::Static(set))
         } else {
-            Ok(Self::Static(JwkSet { keys: vec![ed25519_public_pem_to_jwk(&text)?] }))
+            Ok(Self::Static(JwkSet {
+                keys: vec![ed25519_public_pem_to_jwk(&text)?],
+            }))
         }
     }
 }
@@ -340,11 +367,18 @@ pub struct JwtVerifier {
 
 impl std::fmt::Debug for JwtVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JwtVerifier").field("source", &self.source).finish_non_exhaustive()
+        f.debug_struct("JwtVerifier")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 
-const ACCEPTED_ALGORITHMS: [Algorithm; 4] = [Algorithm::EdDSA, Algorithm::RS256, Algorithm::ES256, Algorithm::PS256];
+const ACCEPTED_ALGORITHMS: [Algorithm; 4] = [
+    Algorithm::EdDSA,
+    Algorithm::RS256,
+    Algorithm::ES256,
+    Algorithm::PS256,
+];
 
 impl JwtVerifier {
     pub fn new(source: KeySource, settings: JwtSettings) -> Self {
@@ -352,7 +386,12 @@ impl JwtVerifier {
             .timeout(Duration::from_secs(5))
             .build()
             .unwrap_or_default();
-        Self { source, settings, http, cache: RwLock::new(None) }
+        Self {
+            source,
+            settings,
+            http,
+            cache: RwLock::new(None),
+        }
     }
 
     /// A verifier for the keys of an in-process signer.
@@ -362,8 +401,13 @@ impl JwtVerifier {
 
     /// Builds the per-request context from an `Authorization` header value.
     pub async fn authenticate(&self, authorization: Option<&str>) -> AuthContext {
-        let Some(value) = authorization else { return AuthContext::Anonymous };
-        let Some(token) = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")) else {
+        let Some(value) = authorization else {
+            return AuthContext::Anonymous;
+        };
+        let Some(token) = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        else {
             return AuthContext::Invalid(AuthError::MalformedHeader);
         };
         match self.verify(token.trim()).await {
@@ -383,10 +427,10 @@ impl JwtVerifier {
             return Err(AuthError::UnsupportedAlgorithm);
         }
         let jwk = self.find_key(header.kid.as_deref()).await?;
-        if let Some(key_alg) = jwk.common.key_algorithm {
-            if format!("{key_alg:?}") != format!("{:?}", header.alg) {
-                return Err(AuthError::UnsupportedAlgorithm);
-            }
+        if let Some(key_alg) = jwk.common.key_algorithm
+            && format!("{key_alg:?}") != format!("{:?}", header.alg)
+        {
+            return Err(AuthError::UnsupportedAlgorithm);
         }
         let key = DecodingKey::from_jwk(&jwk).map_err(|_| AuthError::UnknownKey)?;
         let mut validation = Validation::new(header.alg);
@@ -401,7 +445,9 @@ impl JwtVerifier {
                 ErrorKind::InvalidAudience => AuthError::WrongAudience,
                 ErrorKind::InvalidIssuer => AuthError::WrongIssuer,
                 ErrorKind::InvalidSignature => AuthError::BadSignature,
-                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => AuthError::UnsupportedAlgorithm,
+                ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+                    AuthError::UnsupportedAlgorithm
+                }
                 _ => AuthError::Malformed,
             }
         })?;
@@ -413,7 +459,12 @@ impl JwtVerifier {
             .filter(|n| *n > 0)
             .map(UserId)
             .ok_or(AuthError::Malformed)?;
-        let scopes = data.claims.scope.split_whitespace().map(str::to_owned).collect();
+        let scopes = data
+            .claims
+            .scope
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
         Ok(Identity { user_id, scopes })
     }
 
@@ -428,22 +479,27 @@ impl JwtVerifier {
                 let fresh = c.fetched_at.elapsed() < JWKS_TTL;
                 match pick(&c.keys, kid) {
                     Some(k) if fresh => return Ok(k),
-                    None if c.fetched_at.elapsed() < JWKS_MIN_REFETCH => return Err(AuthError::UnknownKey),
+                    None if c.fetched_at.elapsed() < JWKS_MIN_REFETCH => {
+                        return Err(AuthError::UnknownKey);
+                    }
                     _ => {}
                 }
             }
         }
         let mut cache = self.cache.write().await;
         // Another request may have refreshed while we waited for the lock.
-        if let Some(c) = cache.as_ref() {
-            if c.fetched_at.elapsed() < JWKS_MIN_REFETCH {
-                return pick(&c.keys, kid).ok_or(AuthError::UnknownKey);
-            }
+        if let Some(c) = cache.as_ref()
+            && c.fetched_at.elapsed() < JWKS_MIN_REFETCH
+        {
+            return pick(&c.keys, kid).ok_or(AuthError::UnknownKey);
         }
         match self.fetch(url).await {
             Ok(keys) => {
                 let found = pick(&keys, kid);
-                *cache = Some(CachedKeys { fetched_at: Instant::now(), keys });
+                *cache = Some(CachedKeys {
+                    fetched_at: Instant::now(),
+                    keys,
+                });
                 found.ok_or(AuthError::UnknownKey)
             }
             Err(err) => {
@@ -458,7 +514,13 @@ impl JwtVerifier {
     }
 
     async fn fetch(&self, url: &str) -> Result<JwkSet, reqwest::Error> {
-        self.http.get(url).send().await?.error_for_status()?.json::<JwkSet>().await
+        self.http
+            .get(url)
+            .send()
+            .await?
+            .error_for_status()?
+            .json::<JwkSet>()
+            .await
     }
 }
 
@@ -511,12 +573,18 @@ mod tests {
         let mut c = claims(&signer, 3600);
         c.aud = "someone-else".into();
         let wrong_aud = signer.sign_claims(&c).expect("sign");
-        assert_eq!(verifier.verify(&wrong_aud).await, Err(AuthError::WrongAudience));
+        assert_eq!(
+            verifier.verify(&wrong_aud).await,
+            Err(AuthError::WrongAudience)
+        );
 
         let mut c = claims(&signer, 3600);
         c.iss = "mallory".into();
         let wrong_iss = signer.sign_claims(&c).expect("sign");
-        assert_eq!(verifier.verify(&wrong_iss).await, Err(AuthError::WrongIssuer));
+        assert_eq!(
+            verifier.verify(&wrong_iss).await,
+            Err(AuthError::WrongIssuer)
+        );
 
         // Same kid, other key: signature check must fail.
         let other = JwtSigner::generate(JwtSettings::default());
@@ -532,7 +600,8 @@ mod tests {
 
         // alg: none
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
-        let body = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims(&signer, 3600)).expect("json"));
+        let body =
+            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims(&signer, 3600)).expect("json"));
         let none = format!("{header}.{body}.");
         assert!(verifier.verify(&none).await.is_err());
 
@@ -543,9 +612,16 @@ mod tests {
             AlgorithmParameters::OctetKeyPair(p) => p.x.clone(),
             _ => String::new(),
         };
-        let confused =
-            jsonwebtoken::encode(&h, &claims(&signer, 3600), &EncodingKey::from_secret(x.as_bytes())).expect("sign");
-        assert_eq!(verifier.verify(&confused).await, Err(AuthError::UnsupportedAlgorithm));
+        let confused = jsonwebtoken::encode(
+            &h,
+            &claims(&signer, 3600),
+            &EncodingKey::from_secret(x.as_bytes()),
+        )
+        .expect("sign");
+        assert_eq!(
+            verifier.verify(&confused).await,
+            Err(AuthError::UnsupportedAlgorithm)
+        );
 
         assert_eq!(verifier.verify("garbage").await, Err(AuthError::Malformed));
     }
@@ -554,13 +630,18 @@ mod tests {
     async fn header_parsing() {
         let signer = JwtSigner::generate(JwtSettings::default());
         let verifier = JwtVerifier::for_signer(&signer);
-        assert!(matches!(verifier.authenticate(None).await, AuthContext::Anonymous));
+        assert!(matches!(
+            verifier.authenticate(None).await,
+            AuthContext::Anonymous
+        ));
         assert!(matches!(
             verifier.authenticate(Some("Basic abc")).await,
             AuthContext::Invalid(AuthError::MalformedHeader)
         ));
         let token = signer.sign(UserId(3), &[]).expect("sign");
-        let ctx = verifier.authenticate(Some(&format!("Bearer {token}"))).await;
+        let ctx = verifier
+            .authenticate(Some(&format!("Bearer {token}")))
+            .await;
         assert_eq!(ctx.identity().map(|i| i.user_id), Some(UserId(3)));
     }
 

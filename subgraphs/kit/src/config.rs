@@ -9,7 +9,11 @@ use crate::auth::{JwtSettings, JwtVerifier, KeyError, KeySource};
 #[derive(Debug, Clone, clap::Args)]
 pub struct AuthArgs {
     /// JWKS URL of the users service (fetched lazily, cached, refreshed on unknown `kid`).
-    #[arg(long, env = "JWKS_URL", default_value = "http://127.0.0.1:4001/.well-known/jwks.json")]
+    #[arg(
+        long,
+        env = "JWKS_URL",
+        default_value = "http://127.0.0.1:4001/.well-known/jwks.json"
+    )]
     pub jwks_url: String,
     /// A JWKS JSON file or an Ed25519 public key PEM; takes precedence over `--jwks-url`.
     #[arg(long, env = "JWT_PUBLIC_KEY_FILE")]

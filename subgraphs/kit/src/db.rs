@@ -21,7 +21,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     if url.starts_with("sqlite:") {
         if url.contains(":memory:") || url.contains("mode=memory") {
             // Every connection to `:memory:` is its own empty database: keep exactly one.
-            opts.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
+            opts.max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
         } else {
             if let Some(dir) = sqlite_file_dir(url) {
                 std::fs::create_dir_all(&dir)
@@ -43,7 +46,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 fn sqlite_file_dir(url: &str) -> Option<std::path::PathBuf> {
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = path.split('?').next()?;
     let parent = std::path::Path::new(path).parent()?;
     (!parent.as_os_str().is_empty()).then(|| parent.to_path_buf())
@@ -52,7 +57,9 @@ fn sqlite_file_dir(url: &str) -> Option<std::path::PathBuf> {
 /// Checks the database answers; `/health` and `/ready` use it.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
-    db.query_one_raw(Statement::from_string(backend, "SELECT 1")).await.map(|_| ())
+    db.query_one_raw(Statement::from_string(backend, "SELECT 1"))
+        .await
+        .map(|_| ())
 }
 
 /// Counts every statement a connection runs. Tests use it to prove that a batch of N lookups

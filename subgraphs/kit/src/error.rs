@@ -114,6 +114,9 @@ impl From<ApiError> for async_graphql::Error {
     }
 }
 
+/// Result type of resolvers and services.
+pub type ApiResult<T> = Result<T, ApiError>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +136,3 @@ mod tests {
         assert!(e.extensions.is_some());
     }
 }
-
-/// Result type of resolvers and services.
-pub type ApiResult<T> = Result<T, ApiError>;

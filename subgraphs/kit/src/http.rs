@@ -33,7 +33,10 @@ where
 {
     let state = GraphqlState { executor, verifier };
     let graphql = Router::new()
-        .route("/graphql", get(graphql_handler::<E>).post(graphql_handler::<E>))
+        .route(
+            "/graphql",
+            get(graphql_handler::<E>).post(graphql_handler::<E>),
+        )
         .with_state(state);
     graphql.merge(health_router(db))
 }
@@ -43,7 +46,9 @@ async fn graphql_handler<E: Executor>(
     headers: HeaderMap,
     request: GraphQLBatchRequest,
 ) -> GraphQLResponse {
-    let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
     let auth = state.verifier.authenticate(authorization).await;
     let request = request.into_inner().data(auth);
     state.executor.execute_batch(request).await.into()
@@ -77,7 +82,9 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Resolves on ctrl-c or SIGTERM.

@@ -35,7 +35,10 @@ macro_rules! define_id {
 pub fn parse_positive(raw: &str, label: &str) -> Result<i64, ApiError> {
     match raw.parse::<i64>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(ApiError::bad_input(format!("invalid {label} id: {}", truncate(raw, 64)))),
+        _ => Err(ApiError::bad_input(format!(
+            "invalid {label} id: {}",
+            truncate(raw, 64)
+        ))),
     }
 }
 

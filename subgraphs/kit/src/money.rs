@@ -18,7 +18,10 @@ impl Money {
     pub fn from_cents(cents: i64, currency: &str) -> Self {
         let sign = if cents < 0 { "-" } else { "" };
         let abs = cents.unsigned_abs();
-        Self { amount: format!("{sign}{}.{:02}", abs / 100, abs % 100), currency: currency.to_owned() }
+        Self {
+            amount: format!("{sign}{}.{:02}", abs / 100, abs % 100),
+            currency: currency.to_owned(),
+        }
     }
 }
 

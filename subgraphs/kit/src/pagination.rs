@@ -32,7 +32,10 @@ impl<K> Page<K> {
             )));
         }
         let after = after.map(parse).transpose()?;
-        Ok(Self { first: first as u64, after })
+        Ok(Self {
+            first: first as u64,
+            after,
+        })
     }
 }
 
@@ -45,8 +48,14 @@ mod tests {
     #[test]
     fn bounds() {
         assert_eq!(Page::new(None, None, UserId::parse).expect("ok").first, 20);
-        assert_eq!(Page::new(Some(100), None, UserId::parse).expect("ok").first, 100);
-        assert_eq!(Page::new(Some(0), None, UserId::parse).expect("ok").first, 0);
+        assert_eq!(
+            Page::new(Some(100), None, UserId::parse).expect("ok").first,
+            100
+        );
+        assert_eq!(
+            Page::new(Some(0), None, UserId::parse).expect("ok").first,
+            0
+        );
         for bad in [-1, 101, i32::MAX] {
             let err = Page::new(Some(bad), None, UserId::parse).expect_err("bad");
             assert_eq!(err.code().as_str(), "BAD_USER_INPUT");
@@ -54,7 +63,9 @@ mod tests {
         let err = Page::new(Some(5), Some(&ID::from("x")), UserId::parse).expect_err("bad");
         assert_eq!(err.code().as_str(), "BAD_USER_INPUT");
         assert_eq!(
-            Page::new(Some(5), Some(&ID::from("9")), UserId::parse).expect("ok").after,
+            Page::new(Some(5), Some(&ID::from("9")), UserId::parse)
+                .expect("ok")
+                .after,
             Some(UserId(9))
         );
     }

@@ -31,14 +31,26 @@ pub struct SeedSize {
 
 impl Default for SeedSize {
     fn default() -> Self {
-        Self { users: 1000, categories: 20, products: 200, orders: 10_000, reviews: 5_000 }
+        Self {
+            users: 1000,
+            categories: 20,
+            products: 200,
+            orders: 10_000,
+            reviews: 5_000,
+        }
     }
 }
 
 impl SeedSize {
     /// A small consistent data set for tests.
     pub fn small() -> Self {
-        Self { users: 12, categories: 6, products: 15, orders: 40, reviews: 30 }
+        Self {
+            users: 12,
+            categories: 6,
+            products: 15,
+            orders: 40,
+            reviews: 30,
+        }
     }
 
     /// Checks that the plan is realisable (e.g. reviews fit into unique author/product pairs).
@@ -62,7 +74,9 @@ fn rng(kind: u64, index: u32) -> ChaCha8Rng {
 }
 
 fn base_time() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// A user row.
@@ -75,12 +89,22 @@ pub struct SeedUser {
 }
 
 const FIRST: [&str; 16] = [
-    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Tim", "Frances",
-    "John", "Leslie", "Niklaus", "Sophie", "Linus",
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Radia", "Tim",
+    "Frances", "John", "Leslie", "Niklaus", "Sophie", "Linus",
 ];
 const LAST: [&str; 12] = [
-    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Perlman",
-    "Berners-Lee", "Allen", "McCarthy",
+    "Lovelace",
+    "Hopper",
+    "Turing",
+    "Dijkstra",
+    "Liskov",
+    "Knuth",
+    "Hamilton",
+    "Thompson",
+    "Perlman",
+    "Berners-Lee",
+    "Allen",
+    "McCarthy",
 ];
 
 /// User `i` (1-based). User 1 is the administrator.
@@ -88,12 +112,22 @@ pub fn user(i: u32) -> SeedUser {
     let mut r = rng(1, i);
     let created_at = base_time() + Duration::minutes(i64::from(i) * 7);
     if i == 1 {
-        return SeedUser { email: ADMIN_EMAIL.into(), name: "Admin".into(), is_admin: true, created_at };
+        return SeedUser {
+            email: ADMIN_EMAIL.into(),
+            name: "Admin".into(),
+            is_admin: true,
+            created_at,
+        };
     }
     let first = FIRST[r.gen_range(0..FIRST.len())];
     let last = LAST[r.gen_range(0..LAST.len())];
     SeedUser {
-        email: format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase(), i),
+        email: format!(
+            "{}.{}{}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            i
+        ),
         name: format!("{first} {last}"),
         is_admin: false,
         created_at,
@@ -108,17 +142,24 @@ pub struct SeedCategory {
     pub parent: Option<u32>,
 }
 
-const CATEGORY_NAMES: [&str; 10] =
-    ["Books", "Audio", "Games", "Kitchen", "Garden", "Tools", "Office", "Sports", "Toys", "Outdoor"];
+const CATEGORY_NAMES: [&str; 10] = [
+    "Books", "Audio", "Games", "Kitchen", "Garden", "Tools", "Office", "Sports", "Toys", "Outdoor",
+];
 
 /// Category `i` (1-based). A quarter of them (at least one) are roots; the rest hang below them.
 pub fn category(i: u32, size: &SeedSize) -> SeedCategory {
     let roots = size.categories.div_ceil(4).max(1);
     let base = CATEGORY_NAMES[((i - 1) as usize) % CATEGORY_NAMES.len()];
     if i <= roots {
-        SeedCategory { name: base.into(), parent: None }
+        SeedCategory {
+            name: base.into(),
+            parent: None,
+        }
     } else {
-        SeedCategory { name: format!("{base} {i}"), parent: Some((i - 1) % roots + 1) }
+        SeedCategory {
+            name: format!("{base} {i}"),
+            parent: Some((i - 1) % roots + 1),
+        }
     }
 }
 
@@ -134,8 +175,12 @@ pub struct SeedProduct {
     pub stock: i32,
 }
 
-const ADJECTIVES: [&str; 8] = ["Compact", "Deluxe", "Classic", "Rugged", "Smart", "Quiet", "Bright", "Modular"];
-const NOUNS: [&str; 8] = ["Lamp", "Kettle", "Backpack", "Keyboard", "Speaker", "Chair", "Notebook", "Drone"];
+const ADJECTIVES: [&str; 8] = [
+    "Compact", "Deluxe", "Classic", "Rugged", "Smart", "Quiet", "Bright", "Modular",
+];
+const NOUNS: [&str; 8] = [
+    "Lamp", "Kettle", "Backpack", "Keyboard", "Speaker", "Chair", "Notebook", "Drone",
+];
 
 /// The price of product `i`, in cents. Orders use it for `unitPrice`.
 pub fn product_price_cents(i: u32) -> i64 {
@@ -151,12 +196,20 @@ pub fn product(i: u32, size: &SeedSize) -> SeedProduct {
     SeedProduct {
         sku: format!("SKU-{i:05}"),
         name: format!("{adjective} {noun} {i}"),
-        description: format!("A {} {} for everyday use.", adjective.to_lowercase(), noun.to_lowercase()),
+        description: format!(
+            "A {} {} for everyday use.",
+            adjective.to_lowercase(),
+            noun.to_lowercase()
+        ),
         price_cents: product_price_cents(i),
         currency: CURRENCY,
         category: (i - 1) % size.categories + 1,
         // Every tenth product is out of stock.
-        stock: if i % 10 == 0 { 0 } else { r.gen_range(1..500) },
+        stock: if i.is_multiple_of(10) {
+            0
+        } else {
+            r.gen_range(1..500)
+        },
     }
 }
 
@@ -189,12 +242,19 @@ pub fn order(i: u32, size: &SeedSize) -> SeedOrder {
     let items = (0..n)
         .map(|k| {
             let product = (start - 1 + k * 7) % size.products + 1;
-            SeedOrderItem { product, quantity: r.gen_range(1..=4), unit_price_cents: product_price_cents(product) }
+            SeedOrderItem {
+                product,
+                quantity: r.gen_range(1..=4),
+                unit_price_cents: product_price_cents(product),
+            }
         })
         .collect::<Vec<_>>();
     // Distinct products: step 7 can wrap onto an earlier one when there are few products.
     let mut seen = std::collections::HashSet::new();
-    let items = items.into_iter().filter(|it| seen.insert(it.product)).collect();
+    let items = items
+        .into_iter()
+        .filter(|it| seen.insert(it.product))
+        .collect();
     SeedOrder {
         user,
         status: ORDER_STATUSES[r.gen_range(0..ORDER_STATUSES.len())],
@@ -248,7 +308,10 @@ mod tests {
     fn default_plan_is_consistent() {
         for size in [SeedSize::default(), SeedSize::small()] {
             size.validate().expect("valid");
-            let pairs: HashSet<_> = (1..=size.reviews).map(|i| review(i, &size)).map(|r| (r.author, r.product)).collect();
+            let pairs: HashSet<_> = (1..=size.reviews)
+                .map(|i| review(i, &size))
+                .map(|r| (r.author, r.product))
+                .collect();
             assert_eq!(pairs.len(), size.reviews as usize, "review pairs unique");
             for i in 1..=size.orders {
                 let o = order(i, &size);

@@ -36,13 +36,17 @@ pub struct TestDb {
 
 impl std::fmt::Debug for TestDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestDb").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("TestDb")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
 /// The PostgreSQL admin URL from `TEST_POSTGRES_URL`, if set.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 /// One fresh database per backend under test: SQLite always, PostgreSQL when configured.
@@ -57,36 +61,62 @@ pub async fn databases() -> Vec<TestDb> {
 impl TestDb {
     /// An in-memory SQLite database.
     pub async fn sqlite() -> Self {
-        let mut db = crate::db::connect("sqlite::memory:").await.expect("in-memory sqlite");
+        let mut db = crate::db::connect("sqlite::memory:")
+            .await
+            .expect("in-memory sqlite");
         let statements = StatementCounter::install(&mut db);
-        Self { db, backend: Backend::Sqlite, statements, pg: None }
+        Self {
+            db,
+            backend: Backend::Sqlite,
+            statements,
+            pg: None,
+        }
     }
 
     /// A new database on the PostgreSQL server at `admin_url`.
     pub async fn postgres(admin_url: &str) -> Self {
         let name = format!("tessera_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = crate::db::connect(admin_url)
+        let admin = crate::db::connect(admin_url).await.unwrap_or_else(|e| {
+            panic!("TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
+        });
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
-            .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+            .expect("create test database");
         admin.close().await.ok();
         let url = replace_database(admin_url, &name);
-        let mut db = crate::db::connect(&url).await.expect("connect test database");
+        let mut db = crate::db::connect(&url)
+            .await
+            .expect("connect test database");
         let statements = StatementCounter::install(&mut db);
-        Self { db, backend: Backend::Postgres, statements, pg: Some((admin_url.to_owned(), name)) }
+        Self {
+            db,
+            backend: Backend::Postgres,
+            statements,
+            pg: Some((admin_url.to_owned(), name)),
+        }
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.pg.take() else { return };
+        let Some((admin_url, name)) = self.pg.take() else {
+            return;
+        };
         // The test's runtime may be blocked on this very drop, and the pool's connections live
         // on it: leave them alone and let `WITH (FORCE)` end them from a fresh runtime.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async move {
                 if let Ok(admin) = crate::db::connect(&admin_url).await {
-                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
                     admin.close().await.ok();
                 }
             });
@@ -157,11 +187,15 @@ impl TestKeys {
 
     /// A valid token with the `admin` scope.
     pub fn admin_token(&self, user: i64) -> String {
-        self.signer.sign(UserId(user), &["admin".into()]).expect("sign")
+        self.signer
+            .sign(UserId(user), &["admin".into()])
+            .expect("sign")
     }
 
     pub fn expired_token(&self, user: i64) -> String {
-        self.signer.sign_claims(&self.claims(user, "", -3600)).expect("sign")
+        self.signer
+            .sign_claims(&self.claims(user, "", -3600))
+            .expect("sign")
     }
 
     pub fn wrong_audience_token(&self, user: i64) -> String {
@@ -172,8 +206,14 @@ impl TestKeys {
 
     /// Signed by a key nobody trusts, with the trusted key's `kid`.
     pub fn foreign_token(&self, user: i64) -> String {
-        let forged = self.stranger.sign_claims(&self.claims(user, "admin", 3600)).expect("sign");
-        let own = self.signer.sign_claims(&self.claims(user, "admin", 3600)).expect("sign");
+        let forged = self
+            .stranger
+            .sign_claims(&self.claims(user, "admin", 3600))
+            .expect("sign");
+        let own = self
+            .signer
+            .sign_claims(&self.claims(user, "admin", 3600))
+            .expect("sign");
         let own_header = own.split('.').next().unwrap_or_default();
         let rest: Vec<&str> = forged.split('.').skip(1).collect();
         format!("{own_header}.{}", rest.join("."))
@@ -212,7 +252,9 @@ impl TestClient {
 
     /// A query with variables, optionally as a caller.
     pub async fn query(&self, query: &str, variables: Value, token: Option<&str>) -> Value {
-        self.post(json!({"query": query, "variables": variables}), token).await.1
+        self.post(json!({"query": query, "variables": variables}), token)
+            .await
+            .1
     }
 
     /// `GET path`; returns status and body (JSON if it parses, else a string).
@@ -224,7 +266,9 @@ impl TestClient {
     pub async fn send(&self, req: Request<Body>) -> (u16, Value) {
         let resp = self.router.clone().oneshot(req).await.expect("infallible");
         let status = resp.status().as_u16();
-        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX).await.expect("body");
+        let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+            .await
+            .expect("body");
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         (status, body)
@@ -236,7 +280,14 @@ pub fn error_codes(resp: &Value) -> Vec<String> {
     resp["errors"]
         .as_array()
         .map(|errs| {
-            errs.iter().map(|e| e["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()).collect()
+            errs.iter()
+                .map(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .unwrap_or("<none>")
+                        .to_owned()
+                })
+                .collect()
         })
         .unwrap_or_default()
 }
@@ -247,8 +298,14 @@ mod tests {
 
     #[test]
     fn replaces_database_name() {
-        assert_eq!(replace_database("postgres://postgres@127.0.0.1:5432/postgres", "x"), "postgres://postgres@127.0.0.1:5432/x");
-        assert_eq!(replace_database("postgres://h:1/db?sslmode=disable", "x"), "postgres://h:1/x?sslmode=disable");
+        assert_eq!(
+            replace_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://h:1/db?sslmode=disable", "x"),
+            "postgres://h:1/x?sslmode=disable"
+        );
         assert_eq!(replace_database("postgres://h:1", "x"), "postgres://h:1/x");
     }
 
@@ -258,9 +315,18 @@ mod tests {
         let keys = TestKeys::new();
         let v = keys.verifier();
         assert!(v.verify(&keys.token(1)).await.is_ok());
-        assert_eq!(v.verify(&keys.expired_token(1)).await, Err(AuthError::Expired));
-        assert_eq!(v.verify(&keys.wrong_audience_token(1)).await, Err(AuthError::WrongAudience));
-        assert_eq!(v.verify(&keys.foreign_token(1)).await, Err(AuthError::BadSignature));
+        assert_eq!(
+            v.verify(&keys.expired_token(1)).await,
+            Err(AuthError::Expired)
+        );
+        assert_eq!(
+            v.verify(&keys.wrong_audience_token(1)).await,
+            Err(AuthError::WrongAudience)
+        );
+        assert_eq!(
+            v.verify(&keys.foreign_token(1)).await,
+            Err(AuthError::BadSignature)
+        );
         assert!(v.verify(&keys.none_alg_token(1)).await.is_err());
     }
 
@@ -268,8 +334,12 @@ mod tests {
     async fn postgres_databases_are_fresh() {
         let Some(url) = postgres_url() else { return };
         let a = TestDb::postgres(&url).await;
-        a.db.execute_unprepared("CREATE TABLE t (id int)").await.expect("create");
+        a.db.execute_unprepared("CREATE TABLE t (id int)")
+            .await
+            .expect("create");
         let b = TestDb::postgres(&url).await;
-        b.db.execute_unprepared("CREATE TABLE t (id int)").await.expect("fresh database has no table t");
+        b.db.execute_unprepared("CREATE TABLE t (id int)")
+            .await
+            .expect("fresh database has no table t");
     }
 }

@@ -10,7 +10,12 @@ fn ids(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap_or_else(|| panic!("expected a list, got {v}"))
         .iter()
-        .map(|x| x["id"].as_str().unwrap_or_else(|| panic!("no id in {x}")).to_owned())
+        .map(|x| {
+            x["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no id in {x}"))
+                .to_owned()
+        })
         .collect()
 }
 
@@ -21,22 +26,37 @@ async fn references_resolve_across_services() {
         let stack = TestStack::start(backend, size).await;
         let admin = stack.keys.admin_token(1);
 
-        let users = stack.query_subgraph("users", "{ users(first: 100) { id } }", json!({}), None).await;
+        let users = stack
+            .query_subgraph("users", "{ users(first: 100) { id } }", json!({}), None)
+            .await;
         let user_ids: HashSet<String> = ids(&users["data"]["users"]).into_iter().collect();
         assert_eq!(user_ids.len(), size.users as usize, "{backend:?}: {users}");
 
         let products = stack
-            .query_subgraph("products", "{ products(first: 100) { id price { amount } } }", json!({}), None)
+            .query_subgraph(
+                "products",
+                "{ products(first: 100) { id price { amount } } }",
+                json!({}),
+                None,
+            )
             .await;
         let prices: HashMap<String, String> = products["data"]["products"]
             .as_array()
             .unwrap_or_else(|| panic!("{backend:?}: {products}"))
             .iter()
-            .map(|p| (p["id"].as_str().unwrap_or_default().to_owned(), p["price"]["amount"].as_str().unwrap_or_default().to_owned()))
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap_or_default().to_owned(),
+                    p["price"]["amount"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
             .collect();
         assert_eq!(prices.len(), size.products as usize, "{backend:?}");
 
-        let reps: Vec<Value> = user_ids.iter().map(|id| json!({"__typename": "User", "id": id})).collect();
+        let reps: Vec<Value> = user_ids
+            .iter()
+            .map(|id| json!({"__typename": "User", "id": id}))
+            .collect();
         let orders = stack
             .query_subgraph(
                 "orders",
@@ -47,18 +67,36 @@ async fn references_resolve_across_services() {
             .await;
         assert!(orders["errors"].is_null(), "{backend:?}: {orders}");
         let mut order_count = 0;
-        for user in orders["data"]["_entities"].as_array().unwrap_or_else(|| panic!("{orders}")) {
-            for order in user["orders"].as_array().unwrap_or_else(|| panic!("{user}")) {
+        for user in orders["data"]["_entities"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{orders}"))
+        {
+            for order in user["orders"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{user}"))
+            {
                 order_count += 1;
                 assert_eq!(order["user"]["id"], user["id"], "{backend:?}");
-                for item in order["items"].as_array().unwrap_or_else(|| panic!("{order}")) {
+                for item in order["items"]
+                    .as_array()
+                    .unwrap_or_else(|| panic!("{order}"))
+                {
                     let pid = item["product"]["id"].as_str().unwrap_or_default();
-                    let price = prices.get(pid).unwrap_or_else(|| panic!("{backend:?}: order item product {pid} missing"));
-                    assert_eq!(item["unitPrice"]["amount"].as_str(), Some(price.as_str()), "{backend:?}: unit price");
+                    let price = prices
+                        .get(pid)
+                        .unwrap_or_else(|| panic!("{backend:?}: order item product {pid} missing"));
+                    assert_eq!(
+                        item["unitPrice"]["amount"].as_str(),
+                        Some(price.as_str()),
+                        "{backend:?}: unit price"
+                    );
                 }
             }
         }
-        assert_eq!(order_count, size.orders as usize, "{backend:?}: every order belongs to a seeded user");
+        assert_eq!(
+            order_count, size.orders as usize,
+            "{backend:?}: every order belongs to a seeded user"
+        );
 
         let mut pairs = HashSet::new();
         for i in 1..=size.reviews {
@@ -71,11 +109,26 @@ async fn references_resolve_across_services() {
                 )
                 .await;
             let review = &r["data"]["review"];
-            let author = review["author"]["id"].as_str().unwrap_or_else(|| panic!("{backend:?}: {r}")).to_owned();
-            let product = review["product"]["id"].as_str().unwrap_or_default().to_owned();
-            assert!(user_ids.contains(&author), "{backend:?}: review author {author}");
-            assert!(prices.contains_key(&product), "{backend:?}: review product {product}");
-            assert!(pairs.insert((author, product)), "{backend:?}: one review per user per product");
+            let author = review["author"]["id"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{backend:?}: {r}"))
+                .to_owned();
+            let product = review["product"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                user_ids.contains(&author),
+                "{backend:?}: review author {author}"
+            );
+            assert!(
+                prices.contains_key(&product),
+                "{backend:?}: review product {product}"
+            );
+            assert!(
+                pairs.insert((author, product)),
+                "{backend:?}: one review per user per product"
+            );
         }
     }
 }
