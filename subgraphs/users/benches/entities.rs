@@ -64,7 +64,7 @@ fn entities(c: &mut Criterion) {
     let mut group = c.benchmark_group("users");
     group
         .sample_size(50)
-        .measurement_time(Duration::from_secs(10));
+        .measurement_time(Duration::from_secs(15));
     group.bench_function("_entities 1000 User (postgres)", |b| {
         b.to_async(&rt).iter(|| {
             let request = Request::new(QUERY).variables(variables.clone());

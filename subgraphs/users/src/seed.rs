@@ -16,7 +16,7 @@ use subgraph_kit::seed::{ADMIN_PASSWORD, DEMO_PASSWORD, SeedSize};
 use crate::credentials::{self, Password};
 use crate::entity::user;
 
-/// Rows per `INSERT`: 6 bind parameters each, well inside SQLite's and PostgreSQL's limits.
+/// Rows per `INSERT`: 5 bind parameters each, well inside SQLite's and PostgreSQL's limits.
 const ROWS_PER_INSERT: usize = 2_000;
 
 /// Inserts users `1..=size.users` of the seed plan in index order, in multi-row inserts inside

@@ -80,7 +80,10 @@ impl Query {
         Ok(rows.into_iter().map(User::from).collect())
     }
 
-    /// Federation entry point for `User` representations; batched through the DataLoader.
+    /// Federation entry point for `User` representations; batched through the DataLoader, so
+    /// one `_entities` call is one statement. Unknown ids resolve to `null`; a malformed id is
+    /// a `BAD_USER_INPUT` (async-graphql then fails the whole `_entities` field, which is right:
+    /// only a broken caller sends one).
     #[graphql(entity)]
     async fn find_user_by_id(
         &self,
