@@ -1,0 +1,112 @@
+//! The GraphQL API of the orders subgraph.
+//!
+//! # Layout
+//! - [`order`]: `Order`, `OrderItem`, `OrderStatus` and the unresolvable `Product` stub.
+//! - [`user`]: the `User` entity and its `orders` list.
+//! - [`loader`]: the DataLoaders every entity and child list goes through.
+//! - [`batch`]: sibling batches, so a child list costs one statement for all parents.
+//! - [`entities`]: what the resolvers of one `_entities` call share: their keys (loaded
+//!   together) and per-item errors.
+//!
+//! Access rule, the same on every path (`Query.order`, `User.orders`, `_entities`): a verified
+//! caller sees their own orders, the `admin` scope sees all; no token or a bad one is
+//! `UNAUTHENTICATED`, someone else's is `FORBIDDEN`.
+
+pub mod batch;
+pub mod entities;
+pub mod loader;
+pub mod order;
+pub mod user;
+
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, EmptyMutation, EmptySubscription, ID, Object, Schema, SchemaBuilder};
+use subgraph_kit::auth::Identity;
+use subgraph_kit::ids::UserId;
+use subgraph_kit::{ApiError, ApiResult, LOADER_MAX_BATCH};
+
+use crate::service::OrderService;
+use entities::EntitiesExtension;
+use loader::{OrderItemsLoader, OrderLoader, UserOrdersLoader};
+use order::Order;
+use user::User;
+
+/// The orders subgraph's schema.
+pub type OrdersSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Root query fields, and the entity resolvers behind `_entities`.
+#[derive(Debug, Default)]
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// An order by id: the caller's own, or any with the `admin` scope.
+    async fn order(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Order>> {
+        Ok(Some(order::order_by_id(ctx, &id).await?))
+    }
+
+    /// `Order` representations. Refused ones are `null` with their error at their index.
+    #[graphql(entity)]
+    async fn find_order_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<Order> {
+        let outcome = order::order_entity(ctx, &id).await;
+        entities::resolve(ctx, "Order", &id, outcome)
+    }
+
+    /// `User` representations: every id names a user here (its orders may be empty).
+    #[graphql(entity)]
+    async fn find_user_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<User> {
+        let outcome = user::user_entity(ctx, &id);
+        entities::resolve(ctx, "User", &id, outcome)
+    }
+}
+
+/// The schema without its data: what the SDL is exported from.
+fn builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
+    Schema::build(Query, EmptyMutation, EmptySubscription)
+        .enable_federation()
+        .extension(EntitiesExtension)
+}
+
+/// The executable schema, with its DataLoaders over `service`.
+pub fn build(service: OrderService) -> OrdersSchema {
+    builder()
+        .data(batched(OrderLoader::new(service.clone())))
+        .data(batched(OrderItemsLoader::new(service.clone())))
+        .data(batched(UserOrdersLoader::new(service)))
+        .finish()
+}
+
+/// The federation SDL; needs no database.
+pub fn sdl() -> String {
+    builder().finish().sdl_with_options(
+        async_graphql::SDLExportOptions::new()
+            .federation()
+            .compose_directive(),
+    )
+}
+
+fn batched<L: Send + Sync + 'static>(loader: L) -> DataLoader<L> {
+    DataLoader::new(loader, tokio::spawn).max_batch_size(LOADER_MAX_BATCH)
+}
+
+/// The DataLoader of type `L` from the schema data.
+pub(crate) fn loader_of<'a, L: Send + Sync + 'static>(
+    ctx: &'a Context<'_>,
+) -> ApiResult<&'a DataLoader<L>> {
+    ctx.data_opt::<DataLoader<L>>().ok_or_else(|| {
+        ApiError::internal(format!(
+            "loader {} missing from the schema",
+            std::any::type_name::<L>()
+        ))
+    })
+}
+
+/// The access rule: the owner or the `admin` scope.
+pub(crate) fn authorize(identity: &Identity, owner: UserId, what: &str) -> ApiResult<()> {
+    if identity.is_admin() || identity.user_id == owner {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "not allowed to see the {what}"
+        )))
+    }
+}
