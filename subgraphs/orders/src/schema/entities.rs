@@ -76,13 +76,15 @@ pub async fn orders(ctx: &Context<'_>) -> ApiResult<Option<Arc<HashMap<OrderId, 
     Ok(Some(loaded))
 }
 
-/// Every `User` of this `_entities` call, as one batch; `None` without a request scope.
-pub fn users(ctx: &Context<'_>) -> Option<Arc<UserBatch>> {
+/// The `User`s of this `_entities` call whose orders the caller may list, as one batch;
+/// `None` without a request scope.
+pub fn users(ctx: &Context<'_>, may_list: impl Fn(UserId) -> bool) -> Option<Arc<UserBatch>> {
     let field = field_scope(ctx)?;
     let batch = field.users.get_or_init(|| {
         let ids = field
             .ids_of("User")
             .filter_map(|id| UserId::parse(&ID::from(id)).ok())
+            .filter(|id| may_list(*id))
             .collect();
         UserBatch::new(ids)
     });

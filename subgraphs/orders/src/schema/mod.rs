@@ -101,8 +101,13 @@ pub(crate) fn loader_of<'a, L: Send + Sync + 'static>(
 }
 
 /// The access rule: the owner or the `admin` scope.
+pub(crate) fn may_see(identity: &Identity, owner: UserId) -> bool {
+    identity.is_admin() || identity.user_id == owner
+}
+
+/// [`may_see`], or `FORBIDDEN` naming `what` was refused.
 pub(crate) fn authorize(identity: &Identity, owner: UserId, what: &str) -> ApiResult<()> {
-    if identity.is_admin() || identity.user_id == owner {
+    if may_see(identity, owner) {
         Ok(())
     } else {
         Err(ApiError::forbidden(format!(

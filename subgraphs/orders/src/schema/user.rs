@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 use subgraph_kit::ApiResult;
-use subgraph_kit::auth::require_identity;
+use subgraph_kit::auth::{AuthContext, require_identity};
 use subgraph_kit::ids::{OrderId, UserId};
 use subgraph_kit::pagination::Page;
 
-use crate::schema::authorize;
 use crate::schema::batch::{self, UserBatch};
 use crate::schema::entities;
 use crate::schema::order::Order;
+use crate::schema::{authorize, may_see};
 
 /// A user of the users service. This service only adds their orders.
 #[derive(Debug, Clone)]
@@ -70,5 +70,11 @@ pub(crate) fn user_entity(ctx: &Context<'_>, id: &ID) -> ApiResult<Option<User>>
     if ctx.look_ahead().field("orders").exists() {
         authorize(require_identity(ctx)?, user_id, "orders of this user")?;
     }
-    Ok(Some(User::new(user_id, entities::users(ctx))))
+    // The batch holds only the users whose orders the caller may list: nobody else's orders
+    // are read.
+    let identity = ctx
+        .data_opt::<AuthContext>()
+        .and_then(AuthContext::identity);
+    let may_list = |user: UserId| identity.is_some_and(|i| may_see(i, user));
+    Ok(Some(User::new(user_id, entities::users(ctx, may_list))))
 }
