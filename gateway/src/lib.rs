@@ -4,5 +4,15 @@
 //! # Layout
 //! See `docs/ARCHITECTURE.md` for one request traced end to end.
 //! - [`error`]: the client error vocabulary shared by every module.
+//! - [`config`]: `gateway.toml` plus the `TESSERA_…` environment overlay.
+//! - [`http`]: the axum router (GraphQL over HTTP, GraphiQL, health) and `serve`.
+//! - [`pipeline`]: decode → validate → variables → plan → execute.
+//! - [`introspection`]: `__schema`/`__type` answered from the API schema.
 
+pub mod config;
 pub mod error;
+pub mod http;
+pub mod introspection;
+pub mod pipeline;
+
+pub use http::{AppState, router, serve};

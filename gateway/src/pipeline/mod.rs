@@ -1,0 +1,203 @@
+//! The request pipeline. It reads like the specification:
+//!
+//! 1. [`decode`]: HTTP → [`GraphqlRequest`] (done by the `http` layer, which owns the bytes).
+//! 2. [`validate`]: parse and validate against the API schema, every rule, cached by hash;
+//!    pick the operation.
+//! 3. [`variables`]: coerce variable values to the operation's types.
+//! 4. [`plan`]: plan the operation, cached by (document, operation name).
+//! 5. [`execute`]: answer root introspection from the API schema, run the plan.
+//!
+//! Stages 2 and 3 fail with *request errors* (no `data` in the response); once execution
+//! starts, failures are field errors next to partial data.
+//!
+//! # Layout
+//! - [`Engine`]: everything derived from one loaded schema: the API schema, introspection,
+//!   and the document and plan caches.
+//! - [`cache`]: the bounded LRU both caches use.
+
+pub mod cache;
+pub mod decode;
+pub mod execute;
+pub mod validate;
+pub mod variables;
+
+use std::sync::Arc;
+
+use apollo_compiler::Schema;
+use apollo_compiler::executable::{Operation, OperationType};
+use apollo_compiler::validation::Valid;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use decode::GraphqlRequest;
+use validate::{DocumentCache, ParserLimits};
+
+use crate::error::{ErrorCode, GraphqlError};
+use crate::introspection::Introspection;
+
+/// How the request arrived, as far as the pipeline cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+}
+
+/// Per-request options decided by the HTTP layer.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestOptions {
+    /// GET may only run queries.
+    pub method: HttpMethod,
+    /// Put the query plan in `extensions.queryPlan` (header asked for it and config allows it).
+    pub include_query_plan: bool,
+}
+
+/// Settings of an [`Engine`], from the `[limits]` config section.
+#[derive(Debug, Clone, Copy)]
+pub struct EngineSettings {
+    /// Validated documents kept.
+    pub document_cache_size: usize,
+    /// Plans kept.
+    pub plan_cache_size: usize,
+    /// Parser bounds.
+    pub parser_limits: ParserLimits,
+}
+
+/// Everything derived from one loaded schema. Replaced as a whole when the schema changes, so
+/// cached documents and plans can never outlive the schema they were made against.
+pub struct Engine {
+    schema: Arc<Valid<Schema>>,
+    introspection: Introspection,
+    documents: DocumentCache,
+    settings: EngineSettings,
+}
+
+impl Engine {
+    /// An engine serving `api_schema`.
+    pub fn new(api_schema: Arc<Valid<Schema>>, settings: EngineSettings) -> Self {
+        Self {
+            introspection: Introspection::new(&api_schema),
+            schema: api_schema,
+            documents: DocumentCache::new(settings.document_cache_size),
+            settings,
+        }
+    }
+
+    /// The API schema clients see.
+    pub fn api_schema(&self) -> &Valid<Schema> {
+        &self.schema
+    }
+
+    /// The validated-document cache (exposed for tests and metrics).
+    pub fn documents(&self) -> &DocumentCache {
+        &self.documents
+    }
+}
+
+/// A GraphQL response (`{"data", "errors", "extensions"}`) once execution started.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Response {
+    /// The data; `null` when an error propagated to the root.
+    pub data: Value,
+    /// Field errors, with the client's `path`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<GraphqlError>,
+    /// Response extensions (`queryPlan`).
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub extensions: Map<String, Value>,
+}
+
+/// A request error: the request is refused before execution, so the response has no `data`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestFailure {
+    /// The code of the failure; decides the HTTP status under
+    /// `application/graphql-response+json`.
+    pub code: ErrorCode,
+    /// The errors, each with `code` in its extensions.
+    pub errors: Vec<GraphqlError>,
+}
+
+impl RequestFailure {
+    /// A failure with one error.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            errors: vec![GraphqlError::new(code, message)],
+        }
+    }
+
+    /// A failure made of `error`, whose code is `code`.
+    pub fn from_error(code: ErrorCode, error: GraphqlError) -> Self {
+        Self {
+            code,
+            errors: vec![error],
+        }
+    }
+}
+
+/// What the pipeline produced for one request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    /// The request failed before execution: `{"errors": [...]}`, no `data` key.
+    RequestError(RequestFailure),
+    /// Execution ran (possibly with field errors).
+    Response(Response),
+}
+
+impl Serialize for RequestFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.end()
+    }
+}
+
+/// Runs one GraphQL request through stages 2 to 5.
+pub async fn execute(engine: &Engine, request: GraphqlRequest, options: RequestOptions) -> Outcome {
+    match run(engine, request, options).await {
+        Ok(response) => Outcome::Response(response),
+        Err(failure) => Outcome::RequestError(failure),
+    }
+}
+
+async fn run(
+    engine: &Engine,
+    request: GraphqlRequest,
+    options: RequestOptions,
+) -> Result<Response, RequestFailure> {
+    let schema = engine.api_schema();
+
+    // 2. Parse and validate against the API schema; pick the operation.
+    let document = validate::validate(
+        schema,
+        &engine.documents,
+        engine.settings.parser_limits,
+        &request.query,
+    )?;
+    let operation =
+        validate::select_operation(&document.document, request.operation_name.as_deref())?;
+    check_operation_kind(operation, options.method)?;
+
+    // 3. Coerce variables.
+    let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
+
+    // 4 and 5. Plan, answer introspection, execute.
+    execute::execute(engine, &document, operation, &variables, options).await
+}
+
+/// GET runs queries only (405 otherwise, per GraphQL over HTTP); subscriptions need a
+/// streaming transport the gateway does not offer.
+fn check_operation_kind(operation: &Operation, method: HttpMethod) -> Result<(), RequestFailure> {
+    match (operation.operation_type, method) {
+        (OperationType::Subscription, _) => Err(RequestFailure::new(
+            ErrorCode::BadRequest,
+            "subscriptions are not supported by this gateway",
+        )),
+        (OperationType::Mutation, HttpMethod::Get) => Err(RequestFailure::new(
+            ErrorCode::MethodNotAllowed,
+            "mutations cannot be sent over GET: use POST",
+        )),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,671 @@
+//! GraphQL over HTTP at the gateway's edge: methods, batches, content negotiation and status
+//! codes, request errors, introspection, health, GraphiQL.
+
+mod common;
+
+use apollo_compiler::Schema;
+use axum::http::StatusCode;
+use common::*;
+use gateway::config::GatewayConfig;
+use serde_json::{Value, json};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
+
+fn accept(media: &str) -> [(&str, &str); 1] {
+    [("accept", media)]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Methods and batches
+
+#[tokio::test]
+async fn post_runs_a_query() {
+    let app = app();
+    let response = post(
+        &app,
+        &json!({"query": "{ __schema { queryType { name } } }"}),
+        &[],
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.content_type(), "application/json; charset=utf-8");
+    assert_eq!(
+        response.json(),
+        json!({"data": {"__schema": {"queryType": {"name": "Query"}}}})
+    );
+}
+
+#[tokio::test]
+async fn get_runs_a_query_with_variables_and_operation_name() {
+    let app = app();
+    let query = "query A { __typename } query B($n: String!) { t: __type(name: $n) { name kind } }";
+    let uri = format!(
+        "/graphql?query={}&variables={}&operationName=B",
+        encode(query),
+        encode(r#"{"n": "User"}"#)
+    );
+    let response = get(&app, &uri, &[]).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(
+        response.json(),
+        json!({"data": {"t": {"name": "User", "kind": "OBJECT"}}})
+    );
+}
+
+#[tokio::test]
+async fn batches_go_in_and_out_as_arrays_in_order() {
+    let app = app();
+    let body = json!([
+        {"query": "{ __type(name: \"User\") { name } }"},
+        {"query": "{ nope }"},
+        {"operationName": "x"},
+        {"query": "query($n: String!) { __type(name: $n) { name } }", "variables": {"n": "Product"}}
+    ]);
+    for media in ["application/json", GRAPHQL_RESPONSE_JSON] {
+        let response = post(&app, &body, &accept(media)).await;
+        assert_eq!(response.status, StatusCode::OK);
+        assert!(response.content_type().starts_with(media));
+        let items = response.json();
+        let items = items.as_array().expect("array out");
+        assert_eq!(items.len(), 4);
+        assert_eq!(items[0], json!({"data": {"__type": {"name": "User"}}}));
+        assert_eq!(
+            items[1]["errors"][0]["extensions"]["code"],
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        assert!(items[1].get("data").is_none());
+        assert_eq!(items[2]["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+        assert_eq!(items[3], json!({"data": {"__type": {"name": "Product"}}}));
+    }
+}
+
+#[tokio::test]
+async fn batches_are_bounded() {
+    let mut config = GatewayConfig::default();
+    config.limits.max_batch_size = 2;
+    let (_, app) = app_with(&config);
+    let one = json!({"query": "{ __typename }"});
+    let response = post(&app, &json!([one, one, one]), &[]).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        response.json()["errors"][0]["extensions"]["code"],
+        "BAD_REQUEST"
+    );
+    let response = post(&app, &json!([]), &[]).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn mutation_over_get_is_405_whatever_the_accept() {
+    let app = app();
+    let query = "mutation { placeOrder(input: {items: []}) { id } }";
+    for media in ["application/json", GRAPHQL_RESPONSE_JSON] {
+        let response = get(
+            &app,
+            &format!("/graphql?query={}", encode(query)),
+            &accept(media),
+        )
+        .await;
+        assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED, "{media}");
+        assert_eq!(response.header("allow"), Some("POST"));
+        assert!(response.content_type().starts_with(media));
+        let body = response.json();
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            "METHOD_NOT_ALLOWED"
+        );
+        assert!(body.get("data").is_none());
+    }
+    // Selecting the query of a document that also holds a mutation is fine over GET.
+    let document = "query Q { __typename } mutation M { placeOrder(input: {items: []}) { id } }";
+    let response = get(
+        &app,
+        &format!("/graphql?query={}&operationName=Q", encode(document)),
+        &[],
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+}
+
+#[tokio::test]
+async fn other_methods_are_405() {
+    let app = app();
+    let request = axum::http::Request::put("/graphql")
+        .body(axum::body::Body::empty())
+        .expect("request");
+    let response = send(&app, request).await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn subscriptions_get_a_clear_error() {
+    let app = app();
+    let response = post(
+        &app,
+        &json!({"query": "subscription { orderPlaced { id } }"}),
+        &accept(GRAPHQL_RESPONSE_JSON),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    let body = response.json();
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("subscriptions are not supported")
+    );
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content negotiation and statuses
+
+/// (request, expected code) pairs for every kind of request error.
+fn request_errors() -> Vec<(Value, &'static str)> {
+    vec![
+        (json!({"query": "{ __typename "}), "GRAPHQL_PARSE_FAILED"),
+        (json!({"query": "{ nope }"}), "GRAPHQL_VALIDATION_FAILED"),
+        (
+            json!({"query": "query($id: ID!) { user(id: $id) { name } }", "variables": {"id": {"no": 1}}}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({"query": "query A { __typename } query B { __typename }"}),
+            "OPERATION_NOT_FOUND",
+        ),
+        (
+            json!({"query": "{ __typename }", "operationName": "Missing"}),
+            "OPERATION_NOT_FOUND",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn request_errors_are_4xx_for_graphql_response_json() {
+    let app = app();
+    for (body, code) in request_errors() {
+        let response = post(&app, &body, &accept(GRAPHQL_RESPONSE_JSON)).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(
+            response.content_type(),
+            "application/graphql-response+json; charset=utf-8"
+        );
+        let json = response.json();
+        assert_eq!(json["errors"][0]["extensions"]["code"], code, "{body}");
+        assert!(
+            json.get("data").is_none(),
+            "a request error has no data: {json}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn request_errors_are_200_for_application_json_and_legacy_accepts() {
+    let app = app();
+    for media in [
+        None,
+        Some("application/json"),
+        Some("*/*"),
+        Some("application/*"),
+    ] {
+        for (body, code) in request_errors() {
+            let headers: Vec<(&str, &str)> = media.map(|m| ("accept", m)).into_iter().collect();
+            let response = post(&app, &body, &headers).await;
+            assert_eq!(response.status, StatusCode::OK, "{media:?} {body}");
+            assert_eq!(response.content_type(), "application/json; charset=utf-8");
+            assert_eq!(response.json()["errors"][0]["extensions"]["code"], code);
+        }
+    }
+}
+
+#[tokio::test]
+async fn preferred_media_type_wins() {
+    let app = app();
+    let bad = json!({"query": "{ nope }"});
+    let response = post(
+        &app,
+        &bad,
+        &accept("application/json;q=0.9, application/graphql-response+json"),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert!(response.content_type().starts_with(GRAPHQL_RESPONSE_JSON));
+    let response = post(
+        &app,
+        &bad,
+        &accept("application/json, application/graphql-response+json;q=0.1"),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert!(response.content_type().starts_with("application/json"));
+}
+
+#[tokio::test]
+async fn successful_responses_are_200_in_both_formats() {
+    let app = app();
+    for media in ["application/json", GRAPHQL_RESPONSE_JSON] {
+        let response = post(&app, &json!({"query": "{ __typename }"}), &accept(media)).await;
+        assert_eq!(response.status, StatusCode::OK);
+        assert!(response.content_type().starts_with(media));
+        assert_eq!(response.json(), json!({"data": {"__typename": "Query"}}));
+    }
+}
+
+#[tokio::test]
+async fn unacceptable_accept_is_406() {
+    let app = app();
+    for media in ["text/plain", "application/xml", "application/json;q=0"] {
+        let response = post(&app, &json!({"query": "{ __typename }"}), &accept(media)).await;
+        assert_eq!(response.status, StatusCode::NOT_ACCEPTABLE, "{media}");
+        let response = get(&app, "/graphql?query=%7B__typename%7D", &accept(media)).await;
+        assert_eq!(response.status, StatusCode::NOT_ACCEPTABLE, "{media}");
+    }
+}
+
+#[tokio::test]
+async fn unsupported_content_types_are_415() {
+    let app = app();
+    for content_type in [
+        "application/graphql",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "",
+    ] {
+        let response = post_raw(&app, "{ __typename }".into(), content_type, &[]).await;
+        assert_eq!(
+            response.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(
+            response.json()["errors"][0]["extensions"]["code"],
+            "BAD_REQUEST"
+        );
+    }
+    let ok = post_raw(
+        &app,
+        json!({"query": "{ __typename }"}).to_string(),
+        "application/json; charset=utf-8",
+        &[],
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn malformed_requests_are_400_in_both_formats() {
+    let app = app();
+    for media in ["application/json", GRAPHQL_RESPONSE_JSON] {
+        for body in [
+            "{",
+            "42",
+            r#"{"variables": {}}"#,
+            r#"{"query": 1}"#,
+            r#"{"query": "{a}", "variables": "x"}"#,
+        ] {
+            let response = post_raw(&app, body.into(), "application/json", &accept(media)).await;
+            assert_eq!(response.status, StatusCode::BAD_REQUEST, "{body}");
+            assert!(response.content_type().starts_with(media));
+            assert_eq!(
+                response.json()["errors"][0]["extensions"]["code"],
+                "BAD_REQUEST"
+            );
+        }
+        for uri in [
+            "/graphql",
+            "/graphql?variables=%7B%7D",
+            "/graphql?query=%7Ba%7D&variables=nope",
+        ] {
+            let response = get(&app, uri, &accept(media)).await;
+            assert_eq!(response.status, StatusCode::BAD_REQUEST, "{uri}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413() {
+    let mut config = GatewayConfig::default();
+    config.server.body_limit = 1024;
+    let (_, app) = app_with(&config);
+    let big = json!({"query": format!("{{ __typename }} # {}", "x".repeat(2048))});
+    let response = post(&app, &big, &[]).await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        response.json()["errors"][0]["extensions"]["code"],
+        "BAD_REQUEST"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request errors in detail
+
+#[tokio::test]
+async fn validation_errors_carry_locations() {
+    let app = app();
+    let query = "query {\n  user(id: 1) {\n    name\n    salary\n  }\n}";
+    let response = post(
+        &app,
+        &json!({"query": query}),
+        &accept(GRAPHQL_RESPONSE_JSON),
+    )
+    .await;
+    let body = response.json();
+    let errors = body["errors"].as_array().expect("errors");
+    let salary = errors
+        .iter()
+        .find(|e| e["message"].as_str().is_some_and(|m| m.contains("salary")))
+        .expect("an error names the unknown field");
+    assert_eq!(salary["locations"], json!([{"line": 4, "column": 5}]));
+    assert_eq!(salary["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[tokio::test]
+async fn parse_errors_carry_locations() {
+    let app = app();
+    let response = post(&app, &json!({"query": "{\n  user(id: ) { name }\n}"}), &[]).await;
+    let body = response.json();
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["code"], "GRAPHQL_PARSE_FAILED");
+    assert_eq!(error["locations"][0]["line"], 2);
+}
+
+#[tokio::test]
+async fn variable_errors_name_the_variable() {
+    let app = app();
+    let query =
+        "query($filter: SearchFilter) { search(text: \"a\", filter: $filter) { __typename } }";
+    let cases = [
+        (json!({"filter": {"kinds": ["SPACESHIP"]}}), "SPACESHIP"),
+        (json!({"filter": {"kinds": ["USER"], "extra": 1}}), "extra"),
+        (
+            json!({"filter": {"kinds": ["USER"], "minRating": "five"}}),
+            "minRating",
+        ),
+    ];
+    for (variables, needle) in cases {
+        let response = post(
+            &app,
+            &json!({"query": query, "variables": variables}),
+            &accept(GRAPHQL_RESPONSE_JSON),
+        )
+        .await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST);
+        let body = response.json();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        let message = body["errors"][0]["message"].as_str().expect("message");
+        assert!(message.contains(needle), "{message}");
+    }
+    let response = post(
+        &app,
+        &json!({"query": "query($id: ID!) { user(id: $id) { name } }"}),
+        &[],
+    )
+    .await;
+    let body = response.json();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(
+        body["errors"][0]["locations"],
+        json!([{"line": 1, "column": 7}])
+    );
+}
+
+#[tokio::test]
+async fn documents_are_validated_once_then_cached() {
+    let (state, app) = app_with(&GatewayConfig::default());
+    for _ in 0..3 {
+        post(&app, &json!({"query": "{ __typename }"}), &[]).await;
+    }
+    let engine = state.engine().expect("loaded");
+    assert_eq!(engine.documents().misses(), 1);
+    assert_eq!(engine.documents().hits(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Introspection
+
+#[tokio::test]
+async fn full_introspection_query_round_trips_to_the_api_schema() {
+    let app = app();
+    let response = post(
+        &app,
+        &json!({"query": INTROSPECTION_QUERY, "operationName": "IntrospectionQuery"}),
+        &accept(GRAPHQL_RESPONSE_JSON),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let body = response.json();
+    assert!(body.get("errors").is_none(), "{body}");
+    let sdl = introspection_sdl::sdl_from_introspection(&body["data"]["__schema"]);
+    let rebuilt = Schema::parse_and_validate(&sdl, "introspected.graphql")
+        .unwrap_or_else(|e| panic!("introspected SDL does not validate: {e}\n{sdl}"));
+    let expected = api_schema();
+    pretty_assertions_eq(
+        &introspection_sdl::canonical(&rebuilt),
+        &introspection_sdl::canonical(&expected),
+    );
+}
+
+fn pretty_assertions_eq(actual: &str, expected: &str) {
+    if actual != expected {
+        let diff: Vec<String> = actual
+            .lines()
+            .zip(expected.lines())
+            .filter(|(a, e)| a != e)
+            .take(10)
+            .map(|(a, e)| format!("- {e}\n+ {a}"))
+            .collect();
+        panic!(
+            "introspected schema differs from the API schema:\n{}",
+            diff.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_canonical_form_sees_what_introspection_shows() {
+    // The round trip above can only fail if the canonical form notices differences.
+    let canonical = |sdl: &str| {
+        introspection_sdl::canonical(&Schema::parse_and_validate(sdl, "s.graphql").expect("valid"))
+    };
+    let base = canonical(API_SCHEMA);
+    for (from, to) in [
+        ("\"Price in cents.\"", "\"Price in euros.\""),
+        (
+            "  email: String @deprecated(reason: \"ask the users subgraph\")\n",
+            "",
+        ),
+        ("  name: String!\n  email", "  email"),
+        ("note: String = \"\"", "note: String"),
+        ("VINYL @deprecated(reason: \"discontinued\")", "VINYL"),
+        (
+            "repeatable on FIELD_DEFINITION | OBJECT",
+            "on FIELD_DEFINITION | OBJECT",
+        ),
+        ("type Review implements Node", "type Review"),
+    ] {
+        assert!(API_SCHEMA.contains(from), "fixture lacks {from}");
+        assert_ne!(
+            canonical(&API_SCHEMA.replacen(from, to, 1)),
+            base,
+            "{from} -> {to}"
+        );
+    }
+    // Type order is not significant.
+    let moved = API_SCHEMA.replacen("union SearchResult = User | Product\n", "", 1)
+        + "\nunion SearchResult = User | Product\n";
+    assert_eq!(canonical(&moved), base);
+}
+
+#[tokio::test]
+async fn introspection_over_get_works_as_graphiql_sends_it() {
+    let app = app();
+    let uri = format!("/graphql?query={}", encode(INTROSPECTION_QUERY));
+    let response = get(&app, &uri, &accept("application/json, multipart/mixed")).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert!(
+        response.json()["data"]["__schema"]["types"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty())
+    );
+}
+
+#[tokio::test]
+async fn introspection_depth_is_bounded() {
+    let app = app();
+    let query =
+        "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }";
+    let response = post(
+        &app,
+        &json!({"query": query}),
+        &accept(GRAPHQL_RESPONSE_JSON),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        response.json()["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Health and readiness
+
+#[tokio::test]
+async fn ready_only_once_a_schema_is_loaded() {
+    let state = gateway::AppState::from_config(&GatewayConfig::default()).expect("state");
+    let app = gateway::router(state.clone());
+    assert_eq!(get(&app, "/health", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        get(&app, "/ready", &[]).await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    let response = post(
+        &app,
+        &json!({"query": "{ __typename }"}),
+        &accept(GRAPHQL_RESPONSE_JSON),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        response.json()["errors"][0]["extensions"]["code"],
+        "SERVICE_UNAVAILABLE"
+    );
+
+    state.load_api_schema(api_schema());
+    assert_eq!(get(&app, "/ready", &[]).await.status, StatusCode::OK);
+    assert_eq!(
+        post(&app, &json!({"query": "{ __typename }"}), &[])
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn serves_on_a_real_socket_and_shuts_down() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let state = gateway::AppState::from_config(&GatewayConfig::default()).expect("state");
+    state.load_api_schema(api_schema());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gateway::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::new();
+    let response = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({"query": "{ __typename }"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.json::<Value>().await.expect("json"),
+        json!({"data": {"__typename": "Query"}})
+    );
+    stop.send(()).expect("server still running");
+    server.await.expect("join").expect("clean shutdown");
+}
+
+// ---------------------------------------------------------------------------------------------
+// GraphiQL
+
+const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+#[tokio::test]
+async fn browsers_get_graphiql_from_the_cdn_by_default() {
+    let app = app();
+    let response = get(&app, "/graphql", &accept(BROWSER_ACCEPT)).await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.content_type(), "text/html; charset=utf-8");
+    let page = response.text();
+    assert!(page.contains("GraphiQL.createFetcher"));
+    assert!(page.contains("https://unpkg.com/graphiql@"));
+    // With a query, a browser gets the result, not the IDE.
+    let response = get(
+        &app,
+        "/graphql?query=%7B__typename%7D",
+        &accept(BROWSER_ACCEPT),
+    )
+    .await;
+    assert_eq!(response.json(), json!({"data": {"__typename": "Query"}}));
+}
+
+#[tokio::test]
+async fn graphiql_can_be_disabled() {
+    let mut config = GatewayConfig::default();
+    config.playground.enabled = false;
+    let (_, app) = app_with(&config);
+    let response = get(&app, "/graphql", &accept(BROWSER_ACCEPT)).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn local_assets_are_served_under_graphql_assets() {
+    let dir = std::env::temp_dir().join(format!("tessera-http-assets-{}", std::process::id()));
+    for asset in gateway::http::playground::ASSETS {
+        let path = dir
+            .join("node_modules")
+            .join(asset.package)
+            .join(asset.file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, format!("/* {} */", asset.file)).expect("write");
+    }
+    let mut config = GatewayConfig::default();
+    config.playground.assets_dir = Some(dir.clone());
+    let (_, app) = app_with(&config);
+    let page = get(&app, "/graphql", &accept(BROWSER_ACCEPT)).await.text();
+    assert!(page.contains("/graphql/assets/graphiql/graphiql.min.js"));
+    assert!(!page.contains("unpkg"));
+    let js = get(&app, "/graphql/assets/graphiql/graphiql.min.js", &[]).await;
+    assert_eq!(js.status, StatusCode::OK);
+    assert!(js.content_type().starts_with("text/javascript"));
+    assert_eq!(js.text(), "/* graphiql.min.js */");
+    let css = get(&app, "/graphql/assets/graphiql/graphiql.min.css", &[]).await;
+    assert!(css.content_type().starts_with("text/css"));
+    assert_eq!(
+        get(&app, "/graphql/assets/react/package.json", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/graphql/assets/../../etc/passwd", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+#[tokio::test]
+async fn missing_local_assets_refuse_to_start() {
+    let mut config = GatewayConfig::default();
+    config.playground.assets_dir = Some(std::env::temp_dir().join("tessera-no-such-assets"));
+    let err = gateway::AppState::from_config(&config)
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("npm install graphiql@3"), "{err}");
+}
