@@ -4,5 +4,7 @@
 //! # Layout
 //! See `docs/ARCHITECTURE.md` for one request traced end to end.
 //! - [`error`]: the client error vocabulary shared by every module.
+//! - [`supergraph`]: the supergraph model (graphs, keys, field ownership) and the API schema.
 
 pub mod error;
+pub mod supergraph;
