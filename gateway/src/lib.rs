@@ -8,11 +8,13 @@
 //! - [`http`]: the axum router (GraphQL over HTTP, GraphiQL, health) and `serve`.
 //! - [`pipeline`]: decode → validate → variables → plan → execute.
 //! - [`introspection`]: `__schema`/`__type` answered from the API schema.
+//! - [`supergraph`]: the supergraph model (graphs, keys, field ownership) and the API schema.
 
 pub mod config;
 pub mod error;
 pub mod http;
 pub mod introspection;
 pub mod pipeline;
+pub mod supergraph;
 
 pub use http::{AppState, router, serve};
