@@ -438,10 +438,10 @@ async fn full_introspection_query_round_trips_to_the_api_schema() {
     let sdl = introspection_sdl::sdl_from_introspection(&body["data"]["__schema"]);
     let rebuilt = Schema::parse_and_validate(&sdl, "introspected.graphql")
         .unwrap_or_else(|e| panic!("introspected SDL does not validate: {e}\n{sdl}"));
-    let expected = api_schema();
+    let supergraph = supergraph();
     pretty_assertions_eq(
         &introspection_sdl::canonical(&rebuilt),
-        &introspection_sdl::canonical(&expected),
+        &introspection_sdl::canonical(supergraph.api_schema()),
     );
 }
 
@@ -494,6 +494,58 @@ fn the_canonical_form_sees_what_introspection_shows() {
     let moved = API_SCHEMA.replacen("union SearchResult = User | Product\n", "", 1)
         + "\nunion SearchResult = User | Product\n";
     assert_eq!(canonical(&moved), base);
+}
+
+#[test]
+fn the_api_schema_is_what_clients_should_see() {
+    // The hand-written API schema is the supergraph minus join/link machinery and every
+    // @inaccessible element; introspection is compared against the derived one above.
+    assert_eq!(
+        introspection_sdl::canonical(supergraph().api_schema()),
+        introspection_sdl::canonical(&expected_api_schema())
+    );
+}
+
+#[tokio::test]
+async fn inaccessible_elements_are_absent_from_introspection() {
+    let app = app();
+    let response = post(&app, &json!({"query": INTROSPECTION_QUERY}), &[]).await;
+    let text = response.text();
+    for hidden in [
+        "passwordHash",
+        "AuditLog",
+        "FRAUD_REVIEW",
+        "includeDeleted",
+        "\"debug\"",
+        "\"audit\"",
+        "join__",
+        "link__",
+    ] {
+        assert!(!text.contains(hidden), "{hidden} leaked into introspection");
+    }
+    assert!(
+        text.contains("\"SHIPPED\""),
+        "sanity: visible elements are there"
+    );
+    // Nor can they be selected or passed.
+    for query in [
+        "{ users { passwordHash } }",
+        "{ audit { what } }",
+        "{ users(includeDeleted: true) { id } }",
+        "{ search(text: \"a\", filter: {kinds: [USER], debug: true}) { __typename } }",
+        "{ __type(name: \"AuditLog\") { name } }",
+    ] {
+        let response = post(&app, &json!({"query": query}), &[]).await;
+        let body = response.json();
+        if query.contains("__type(") {
+            assert_eq!(body, json!({"data": {"__type": null}}), "{query}");
+        } else {
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+                "{query}"
+            );
+        }
+    }
 }
 
 #[tokio::test]
@@ -551,7 +603,7 @@ async fn ready_only_once_a_schema_is_loaded() {
         "SERVICE_UNAVAILABLE"
     );
 
-    state.load_api_schema(api_schema());
+    state.load_supergraph(supergraph());
     assert_eq!(get(&app, "/ready", &[]).await.status, StatusCode::OK);
     assert_eq!(
         post(&app, &json!({"query": "{ __typename }"}), &[])
@@ -568,7 +620,7 @@ async fn serves_on_a_real_socket_and_shuts_down() {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = gateway::AppState::from_config(&GatewayConfig::default()).expect("state");
-    state.load_api_schema(api_schema());
+    state.load_supergraph(supergraph());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gateway::serve(listener, state, async {
         let _ = stopped.await;

@@ -158,7 +158,8 @@ mod tests {
                 &[
                     "document_cache_size",
                     "plan_cache_size",
-                    "planner_budget",
+                    "planner_budget_nodes",
+                    "planner_budget_time",
                     "max_batch_size",
                     "parser_recursion_limit",
                     "parser_token_limit",

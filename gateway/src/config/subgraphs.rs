@@ -51,8 +51,41 @@ impl SubgraphsConfig {
             .unwrap_or(self.timeout)
     }
 
+    /// Refuses overrides for subgraphs the supergraph does not define: a typo there would
+    /// otherwise silently leave the real subgraph on its default URL.
+    pub fn check_names<'a>(&self, known: impl IntoIterator<Item = &'a str>) -> Result<(), String> {
+        let known: Vec<&str> = known.into_iter().collect();
+        match self
+            .overrides
+            .keys()
+            .find(|name| !known.contains(&name.as_str()))
+        {
+            Some(name) => Err(format!(
+                "[subgraphs.overrides.{name}] names no subgraph of the supergraph (it has: {})",
+                known.join(", ")
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// The URL override for `subgraph`, if any.
     pub fn url_for(&self, subgraph: &str) -> Option<&reqwest::Url> {
         self.overrides.get(subgraph).and_then(|o| o.url.as_ref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_must_name_known_subgraphs() {
+        let mut config = SubgraphsConfig::default();
+        config
+            .overrides
+            .insert("users".into(), SubgraphOverride::default());
+        assert!(config.check_names(["users", "orders"]).is_ok());
+        let err = config.check_names(["orders"]).unwrap_err();
+        assert!(err.contains("users") && err.contains("orders"), "{err}");
     }
 }

@@ -2,13 +2,11 @@
 
 use std::sync::{Arc, RwLock};
 
-use apollo_compiler::Schema;
-use apollo_compiler::validation::Valid;
-
 use super::playground::{Playground, PlaygroundError};
 use crate::config::GatewayConfig;
 use crate::pipeline::validate::ParserLimits;
 use crate::pipeline::{Engine, EngineSettings};
+use crate::supergraph::{Supergraph, SupergraphError};
 
 /// HTTP-level settings, fixed at start.
 #[derive(Debug, Clone)]
@@ -68,11 +66,17 @@ impl AppState {
         })
     }
 
-    /// Starts serving `api_schema`, replacing whatever was served before.
-    pub fn load_api_schema(&self, api_schema: Arc<Valid<Schema>>) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(api_schema, self.inner.engine_settings));
+    /// Starts serving `supergraph`, replacing whatever was served before.
+    pub fn load_supergraph(&self, supergraph: Arc<Supergraph>) -> Arc<Engine> {
+        let engine = Arc::new(Engine::new(supergraph, self.inner.engine_settings));
         self.set_engine(engine.clone());
         engine
+    }
+
+    /// Parses `sdl` and starts serving it; on error, keeps serving what it served before.
+    pub fn load_supergraph_sdl(&self, sdl: &str) -> Result<Arc<Engine>, SupergraphError> {
+        let supergraph = Supergraph::parse(sdl)?;
+        Ok(self.load_supergraph(Arc::new(supergraph)))
     }
 
     fn set_engine(&self, engine: Arc<Engine>) {

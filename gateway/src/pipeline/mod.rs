@@ -34,6 +34,7 @@ use validate::{DocumentCache, ParserLimits};
 
 use crate::error::{ErrorCode, GraphqlError};
 use crate::introspection::Introspection;
+use crate::supergraph::Supergraph;
 
 /// How the request arrived, as far as the pipeline cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,29 +63,34 @@ pub struct EngineSettings {
     pub parser_limits: ParserLimits,
 }
 
-/// Everything derived from one loaded schema. Replaced as a whole when the schema changes, so
-/// cached documents and plans can never outlive the schema they were made against.
+/// Everything derived from one loaded supergraph. Replaced as a whole when the supergraph
+/// changes, so cached documents and plans can never outlive the schema they were made against.
 pub struct Engine {
-    schema: Arc<Valid<Schema>>,
+    supergraph: Arc<Supergraph>,
     introspection: Introspection,
     documents: DocumentCache,
     settings: EngineSettings,
 }
 
 impl Engine {
-    /// An engine serving `api_schema`.
-    pub fn new(api_schema: Arc<Valid<Schema>>, settings: EngineSettings) -> Self {
+    /// An engine serving `supergraph`.
+    pub fn new(supergraph: Arc<Supergraph>, settings: EngineSettings) -> Self {
         Self {
-            introspection: Introspection::new(&api_schema),
-            schema: api_schema,
+            introspection: Introspection::new(supergraph.api_schema()),
+            supergraph,
             documents: DocumentCache::new(settings.document_cache_size),
             settings,
         }
     }
 
-    /// The API schema clients see.
+    /// The supergraph served.
+    pub fn supergraph(&self) -> &Arc<Supergraph> {
+        &self.supergraph
+    }
+
+    /// The API schema clients see: validation and introspection use it.
     pub fn api_schema(&self) -> &Valid<Schema> {
-        &self.schema
+        self.supergraph.api_schema()
     }
 
     /// The validated-document cache (exposed for tests and metrics).

@@ -13,27 +13,34 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use gateway::AppState;
 use gateway::config::GatewayConfig;
+use gateway::supergraph::Supergraph;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-/// The API schema the HTTP tests run against.
+/// The supergraph the HTTP tests run against.
+pub const SUPERGRAPH: &str = include_str!("../fixtures/edge_supergraph.graphql");
+
+/// The API schema clients should see for [`SUPERGRAPH`], written by hand.
 pub const API_SCHEMA: &str = include_str!("../fixtures/edge_api_schema.graphql");
 
 /// The introspection query GraphiQL (graphql-js `getIntrospectionQuery` with every option) sends.
 pub const INTROSPECTION_QUERY: &str = include_str!("../fixtures/introspection_query.graphql");
 
-pub fn api_schema() -> Arc<Valid<Schema>> {
-    Arc::new(
-        Schema::parse_and_validate(API_SCHEMA, "edge_api_schema.graphql")
-            .expect("fixture schema is valid"),
-    )
+pub fn supergraph() -> Arc<Supergraph> {
+    Arc::new(Supergraph::parse(SUPERGRAPH).expect("fixture supergraph is valid"))
+}
+
+/// [`API_SCHEMA`], parsed.
+pub fn expected_api_schema() -> Valid<Schema> {
+    Schema::parse_and_validate(API_SCHEMA, "edge_api_schema.graphql")
+        .expect("fixture schema is valid")
 }
 
 /// A router over the fixture schema with `config`.
 pub fn app_with(config: &GatewayConfig) -> (AppState, Router) {
     let state = AppState::from_config(config).expect("state");
-    state.load_api_schema(api_schema());
+    state.load_supergraph(supergraph());
     (state.clone(), gateway::router(state))
 }
 
