@@ -4,5 +4,10 @@
 //! # Layout
 //! See `docs/ARCHITECTURE.md` for one request traced end to end.
 //! - [`error`]: the client error vocabulary shared by every module.
+//! - [`supergraph::compose`]: Federation v2 composition of subgraph SDLs.
 
 pub mod error;
+
+pub mod supergraph {
+    pub mod compose;
+}
