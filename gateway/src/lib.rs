@@ -4,10 +4,10 @@
 //! # Layout
 //! See `docs/ARCHITECTURE.md` for one request traced end to end.
 //! - [`error`]: the client error vocabulary shared by every module.
+//! - [`planner`]: pure query planning, from a validated operation to a [`planner::QueryPlan`].
+//! - [`supergraph`]: the supergraph model (graphs, keys, field ownership) and the API schema.
 //! - [`supergraph::compose`]: Federation v2 composition of subgraph SDLs.
 
 pub mod error;
-
-pub mod supergraph {
-    pub mod compose;
-}
+pub mod planner;
+pub mod supergraph;

@@ -1,16 +1,35 @@
 //! Every fixture set composes, and composes to the same supergraph as Apollo's composer.
 
+use gateway::supergraph::Supergraph;
 use gateway::supergraph::compose::compose;
 
-use crate::support::{apollo_compose, assert_same_supergraph, load_fixture, oracle_available};
+use crate::support::{
+    apollo_compose, assert_same_api_schema, assert_same_supergraph, load_fixture, oracle_available,
+};
 
+/// Composes a fixture set, checks the gateway loads the result, and compares it (and its API
+/// schema) with Apollo's composition of the same subgraphs.
 fn check(set: &str) -> String {
     let subgraphs = load_fixture(set);
     let ours = compose(&subgraphs).unwrap_or_else(|e| panic!("{set}: tessera failed: {e}"));
+    let loaded = Supergraph::parse(&ours)
+        .unwrap_or_else(|e| panic!("{set}: the gateway refuses the composed supergraph: {e}"));
+    assert_eq!(
+        loaded.subgraphs().len(),
+        subgraphs.len(),
+        "{set}: subgraph count"
+    );
     if oracle_available() {
         let theirs =
             apollo_compose(&subgraphs).unwrap_or_else(|e| panic!("{set}: apollo failed: {e}"));
         assert_same_supergraph(set, &ours, &theirs);
+        let apollo_loaded = Supergraph::parse(&theirs)
+            .unwrap_or_else(|e| panic!("{set}: the gateway refuses apollo's supergraph: {e}"));
+        assert_same_api_schema(
+            set,
+            &loaded.api_schema().to_string(),
+            &apollo_loaded.api_schema().to_string(),
+        );
     }
     ours
 }

@@ -298,3 +298,17 @@ pub fn assert_same_supergraph(set: &str, tessera: &str, apollo: &str) {
         );
     }
 }
+
+/// Asserts two API schemas (as printed by the gateway) define the same elements.
+pub fn assert_same_api_schema(set: &str, tessera: &str, apollo: &str) {
+    let ours = summary(tessera);
+    let theirs = summary(apollo);
+    assert!(!ours.is_empty(), "{set}: empty API schema");
+    if ours != theirs {
+        panic!(
+            "{set}: API schemas differ\n--- only in Tessera's:\n{:#?}\n--- only in Apollo's:\n{:#?}",
+            ours.difference(&theirs).collect::<Vec<_>>(),
+            theirs.difference(&ours).collect::<Vec<_>>()
+        );
+    }
+}
