@@ -8,6 +8,7 @@
 //! - `build`: reading the join directives into the model.
 //! - `api_schema`: the supergraph minus format specs and `@inaccessible` elements.
 //! - [`error`]: the error type, [`SupergraphError`].
+//! - [`compose`]: Federation v2 composition of subgraph SDLs into a supergraph SDL.
 //!
 //! Accepted input: Federation 2 supergraphs with `@link` to join v0.2–v0.5 (Apollo's and
 //! Hive's composition output, unchanged) and Federation 1 supergraphs (`@core`, join v0.1,
@@ -15,6 +16,7 @@
 
 mod api_schema;
 mod build;
+pub mod compose;
 pub mod error;
 pub mod ids;
 mod link;

@@ -1,0 +1,142 @@
+//! Every fixture set composes, and composes to the same supergraph as Apollo's composer.
+
+use gateway::supergraph::Supergraph;
+use gateway::supergraph::compose::compose;
+
+use crate::support::{
+    apollo_compose, assert_same_api_schema, assert_same_supergraph, load_fixture, oracle_available,
+};
+
+/// Composes a fixture set, checks the gateway loads the result, and compares it (and its API
+/// schema) with Apollo's composition of the same subgraphs.
+fn check(set: &str) -> String {
+    let subgraphs = load_fixture(set);
+    let ours = compose(&subgraphs).unwrap_or_else(|e| panic!("{set}: tessera failed: {e}"));
+    let loaded = Supergraph::parse(&ours)
+        .unwrap_or_else(|e| panic!("{set}: the gateway refuses the composed supergraph: {e}"));
+    assert_eq!(
+        loaded.subgraphs().len(),
+        subgraphs.len(),
+        "{set}: subgraph count"
+    );
+    if oracle_available() {
+        let theirs =
+            apollo_compose(&subgraphs).unwrap_or_else(|e| panic!("{set}: apollo failed: {e}"));
+        assert_same_supergraph(set, &ours, &theirs);
+        let apollo_loaded = Supergraph::parse(&theirs)
+            .unwrap_or_else(|e| panic!("{set}: the gateway refuses apollo's supergraph: {e}"));
+        assert_same_api_schema(
+            set,
+            &loaded.api_schema().to_string(),
+            &apollo_loaded.api_schema().to_string(),
+        );
+    }
+    ours
+}
+
+#[test]
+fn tessera_subgraphs() {
+    let supergraph = check("tessera");
+    insta::assert_snapshot!("tessera_supergraph", supergraph);
+}
+
+#[test]
+fn keys_multiple_composite_nested_and_unresolvable() {
+    check("keys");
+}
+
+#[test]
+fn requires_provides_and_external() {
+    check("requires_provides");
+}
+
+#[test]
+fn shareable_value_types_and_root_fields() {
+    check("shareable");
+}
+
+#[test]
+fn override_with_and_without_label() {
+    check("override");
+}
+
+#[test]
+fn inaccessible_and_tag_propagate() {
+    check("inaccessible");
+}
+
+#[test]
+fn interfaces_and_unions_across_subgraphs() {
+    check("abstract");
+}
+
+#[test]
+fn entity_interfaces_and_interface_objects() {
+    check("interface_object");
+}
+
+#[test]
+fn enums_and_inputs_merge_by_union_or_intersection() {
+    check("enums_inputs");
+}
+
+#[test]
+fn differing_nullability_keeps_each_subgraph_type() {
+    check("nullability");
+}
+
+#[test]
+fn context_and_from_context() {
+    check("context");
+}
+
+#[test]
+fn import_renames_and_namespaced_directives() {
+    check("renames");
+}
+
+#[test]
+fn federation_1_subgraphs() {
+    check("fed1");
+}
+
+#[test]
+fn security_and_cost_directives() {
+    check("security");
+}
+
+#[test]
+fn output_is_deterministic_whatever_the_input_order() {
+    let mut subgraphs = load_fixture("tessera");
+    let first = compose(&subgraphs).expect("composes");
+    subgraphs.reverse();
+    assert_eq!(compose(&subgraphs).expect("composes"), first);
+}
+
+/// The comparison is not vacuous: dropping one join directive or changing one type is seen.
+#[test]
+fn semantic_comparison_detects_differences() {
+    use crate::support::summary;
+    let supergraph = compose(&load_fixture("tessera")).expect("composes");
+    let original = summary(&supergraph);
+    for (from, to) in [
+        (
+            "email: String! @join__field(graph: USERS)",
+            "email: String!",
+        ),
+        (
+            "@join__type(graph: ORDERS, key: \"id\", resolvable: false)",
+            "@join__type(graph: ORDERS, key: \"id\")",
+        ),
+        ("averageRating: Float", "averageRating: Float!"),
+        ("  PAID @join__enumValue(graph: ORDERS)\n", ""),
+    ] {
+        assert!(supergraph.contains(from), "{from}");
+        let changed = supergraph.replacen(from, to, 1);
+        assert_ne!(
+            summary(&changed),
+            original,
+            "changing {from:?} went unnoticed"
+        );
+    }
+}
