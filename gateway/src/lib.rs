@@ -4,6 +4,7 @@
 //! # Layout
 //! See `docs/ARCHITECTURE.md` for one request traced end to end.
 //! - [`error`]: the client error vocabulary shared by every module.
+//! - [`boot`]: the first supergraph, from a file or composed from live subgraphs.
 //! - [`config`]: `gateway.toml` plus the `TESSERA_…` environment overlay.
 //! - [`http`]: the axum router (GraphQL over HTTP, GraphiQL, health) and `serve`.
 //! - [`pipeline`]: decode → validate → variables → plan → execute.
@@ -12,6 +13,7 @@
 //! - [`supergraph`]: the supergraph model (graphs, keys, field ownership) and the API schema.
 //! - [`supergraph::compose`]: Federation v2 composition of subgraph SDLs.
 
+pub mod boot;
 pub mod config;
 pub mod error;
 pub mod http;

@@ -11,8 +11,10 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use gateway::AppState;
+use gateway::boot::{self, Backoff, SubgraphSource};
 use gateway::config::GatewayConfig;
 use gateway::http::shutdown::shutdown_signal;
+use gateway::planner;
 use gateway::supergraph::Supergraph;
 use tokio::net::TcpListener;
 
@@ -37,6 +39,14 @@ struct ServeArgs {
     /// Supergraph SDL file to serve (wins over `[supergraph] path`).
     #[arg(long, value_name = "FILE")]
     supergraph: Option<PathBuf>,
+    /// Compose the supergraph at start from these live subgraphs' `_service { sdl }`,
+    /// retrying until they all answer; `/ready` answers 503 until then.
+    #[arg(
+        long = "subgraph",
+        value_name = "NAME=URL",
+        conflicts_with = "supergraph"
+    )]
+    subgraphs: Vec<SubgraphSource>,
     /// Address to listen on (wins over `[server] listen`).
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
@@ -50,7 +60,27 @@ struct ServeArgs {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Compose subgraph SDLs into a supergraph, printed on stdout.
+    Compose {
+        /// A subgraph: its SDL comes from SDL_FILE when given, else from the live subgraph's
+        /// `_service { sdl }`. Repeat for every subgraph.
+        #[arg(long = "subgraph", value_name = "NAME=URL[=SDL_FILE]", required = true)]
+        subgraphs: Vec<SubgraphSource>,
+    },
+    /// Print the query plan of an operation, as `extensions.queryPlan.text` shows it.
+    Plan {
+        /// Supergraph SDL file.
+        #[arg(long, value_name = "FILE")]
+        supergraph: PathBuf,
+        /// File holding the GraphQL document.
+        #[arg(long, value_name = "FILE")]
+        query: PathBuf,
+        /// Operation to plan when the document holds several.
+        #[arg(long, value_name = "NAME")]
+        operation_name: Option<String>,
+    },
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -58,7 +88,12 @@ async fn main() -> ExitCode {
     init_tracing();
     let result = match cli.command {
         None => serve(cli.serve).await,
-        Some(command) => match command {},
+        Some(Command::Compose { subgraphs }) => compose(&subgraphs).await,
+        Some(Command::Plan {
+            supergraph,
+            query,
+            operation_name,
+        }) => plan(&supergraph, &query, operation_name.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -88,32 +123,71 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(path) = args.supergraph {
         config.supergraph.path = Some(path);
     }
-    let Some(path) = config.supergraph.path.clone() else {
-        bail!("no supergraph to serve: pass --supergraph FILE or set [supergraph] path");
-    };
-    let supergraph = load_supergraph(&path)?;
-    config
-        .subgraphs
-        .check_names(supergraph.subgraphs().iter().map(|s| s.name.as_str()))
-        .map_err(anyhow::Error::msg)?;
-
     let state = AppState::from_config(&config)?;
-    state.load_supergraph(Arc::new(supergraph));
+
+    // A supergraph file is loaded before listening: an invalid one stops the gateway here.
+    if args.subgraphs.is_empty() {
+        let Some(path) = config.supergraph.path.clone() else {
+            bail!(
+                "no supergraph to serve: pass --supergraph FILE, --subgraph NAME=URL or set [supergraph] path"
+            );
+        };
+        let supergraph = boot::load_supergraph_file(&path)?;
+        check_overrides(&config, &supergraph)?;
+        state.load_supergraph(Arc::new(supergraph));
+        tracing::info!(supergraph = %path.display(), "supergraph loaded");
+    }
+
     let listener = TcpListener::bind(config.server.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.server.listen))?;
-    tracing::info!(
-        address = %listener.local_addr()?,
-        supergraph = %path.display(),
-        "gateway ready: POST or GET /graphql, GraphiQL in a browser"
-    );
-    gateway::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!(address = %listener.local_addr()?, "listening: POST or GET /graphql, GraphiQL in a browser");
+    let server = gateway::serve(listener, state.clone(), shutdown_signal());
+    if args.subgraphs.is_empty() {
+        return Ok(server.await?);
+    }
+
+    // Composing from live subgraphs happens while already listening, so /health answers and
+    // /ready says 503 until the subgraphs are up.
+    let boot = async {
+        let client = reqwest::Client::new();
+        let (_, supergraph) =
+            boot::compose_with_retry(&client, &args.subgraphs, Backoff::default()).await?;
+        check_overrides(&config, &supergraph)?;
+        state.load_supergraph(Arc::new(supergraph));
+        tracing::info!(
+            subgraphs = args.subgraphs.len(),
+            "supergraph composed and loaded"
+        );
+        anyhow::Ok(())
+    };
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => return Ok(result?),
+        result = boot => result?,
+    }
+    Ok(server.await?)
+}
+
+fn check_overrides(config: &GatewayConfig, supergraph: &Supergraph) -> anyhow::Result<()> {
+    config
+        .subgraphs
+        .check_names(supergraph.subgraphs().iter().map(|s| s.name.as_str()))
+        .map_err(anyhow::Error::msg)
+}
+
+async fn compose(subgraphs: &[SubgraphSource]) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let supergraph = boot::compose_once(&client, subgraphs).await?;
+    print!("{supergraph}");
     Ok(())
 }
 
-/// Reads and parses a supergraph file; refuses an invalid one with the problem named.
-fn load_supergraph(path: &Path) -> anyhow::Result<Supergraph> {
-    let sdl = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read supergraph {}", path.display()))?;
-    Supergraph::parse(&sdl).with_context(|| format!("invalid supergraph {}", path.display()))
+fn plan(supergraph: &Path, query: &Path, operation_name: Option<&str>) -> anyhow::Result<()> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let plan = planner::plan_text(&read(supergraph)?, &read(query)?, operation_name)?;
+    println!("{plan}");
+    Ok(())
 }

@@ -580,6 +580,65 @@ async fn introspection_depth_is_bounded() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Query plans
+
+const PLAN_HEADER: (&str, &str) = ("tessera-include-query-plan", "true");
+
+#[tokio::test]
+async fn the_plan_header_puts_the_plan_in_extensions() {
+    let app = app();
+    let response = post(&app, &json!({"query": "{ __typename }"}), &[PLAN_HEADER]).await;
+    let body = response.json();
+    assert_eq!(body["data"], json!({"__typename": "Query"}));
+    let plan = &body["extensions"]["queryPlan"];
+    assert!(
+        plan["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("QueryPlan")),
+        "{body}"
+    );
+    assert!(plan["json"].is_object(), "{body}");
+    // Without the header, or with another value, no plan.
+    for headers in [vec![], vec![("tessera-include-query-plan", "false")]] {
+        let body = post(&app, &json!({"query": "{ __typename }"}), &headers)
+            .await
+            .json();
+        assert!(body.get("extensions").is_none(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn config_can_turn_plan_exposure_off() {
+    let mut config = GatewayConfig::default();
+    config.query_plan.expose = false;
+    let (_, app) = app_with(&config);
+    let body = post(&app, &json!({"query": "{ __typename }"}), &[PLAN_HEADER])
+        .await
+        .json();
+    assert_eq!(body, json!({"data": {"__typename": "Query"}}));
+}
+
+#[tokio::test]
+async fn plans_are_cached_by_document_and_operation_name() {
+    let (state, app) = app_with(&GatewayConfig::default());
+    let document = "query A { __typename } query B { t: __typename }";
+    for name in ["A", "B", "A", "B", "A"] {
+        let body = post(
+            &app,
+            &json!({"query": document, "operationName": name}),
+            &[],
+        )
+        .await
+        .json();
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let engine = state.engine().expect("loaded");
+    assert_eq!(engine.plans().misses(), 2);
+    assert_eq!(engine.plans().hits(), 3);
+    assert_eq!(engine.plans().len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Health and readiness
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use super::playground::{Playground, PlaygroundError};
 use crate::config::GatewayConfig;
 use crate::pipeline::validate::ParserLimits;
 use crate::pipeline::{Engine, EngineSettings};
+use crate::planner::PlanBudget;
 use crate::supergraph::{Supergraph, SupergraphError};
 
 /// HTTP-level settings, fixed at start.
@@ -56,6 +57,10 @@ impl AppState {
                 engine_settings: EngineSettings {
                     document_cache_size: limits.document_cache_size,
                     plan_cache_size: limits.plan_cache_size,
+                    plan_budget: PlanBudget {
+                        max_time: limits.planner_budget_time,
+                        max_nodes: limits.planner_budget_nodes,
+                    },
                     parser_limits: ParserLimits {
                         recursion: limits.parser_recursion_limit,
                         tokens: limits.parser_token_limit,

@@ -7,8 +7,9 @@ use apollo_compiler::validation::Valid;
 use serde_json::Value;
 
 use super::validate::ValidatedDocument;
-use super::{Engine, RequestFailure, RequestOptions, Response};
+use super::{Engine, RequestFailure, Response};
 use crate::error::ErrorCode;
+use crate::planner::QueryPlan;
 
 /// Runs `operation`: the one place that calls the planner and the executor.
 pub async fn execute(
@@ -16,7 +17,7 @@ pub async fn execute(
     document: &ValidatedDocument,
     operation: &Operation,
     variables: &Valid<JsonMap>,
-    _options: RequestOptions,
+    _plan: &QueryPlan,
 ) -> Result<Response, RequestFailure> {
     let introspection = engine
         .introspection
@@ -33,7 +34,7 @@ pub async fn execute(
     if concrete {
         return Err(RequestFailure::new(
             ErrorCode::QueryPlanningFailed,
-            "the query planner is not available in this build",
+            "the executor is not available in this build",
         ));
     }
     let mut introspection = introspection.unwrap_or_default();

@@ -18,6 +18,7 @@
 pub mod cache;
 pub mod decode;
 pub mod execute;
+pub mod plan;
 pub mod validate;
 pub mod variables;
 
@@ -30,10 +31,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub use decode::GraphqlRequest;
+use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
 use crate::error::{ErrorCode, GraphqlError};
 use crate::introspection::Introspection;
+use crate::planner::{PlanBudget, PlanOptions, QueryPlan};
 use crate::supergraph::Supergraph;
 
 /// How the request arrived, as far as the pipeline cares.
@@ -59,6 +62,8 @@ pub struct EngineSettings {
     pub document_cache_size: usize,
     /// Plans kept.
     pub plan_cache_size: usize,
+    /// Bounds on planning work per operation.
+    pub plan_budget: PlanBudget,
     /// Parser bounds.
     pub parser_limits: ParserLimits,
 }
@@ -69,6 +74,8 @@ pub struct Engine {
     supergraph: Arc<Supergraph>,
     introspection: Introspection,
     documents: DocumentCache,
+    plans: PlanCache,
+    plan_options: PlanOptions,
     settings: EngineSettings,
 }
 
@@ -79,6 +86,11 @@ impl Engine {
             introspection: Introspection::new(supergraph.api_schema()),
             supergraph,
             documents: DocumentCache::new(settings.document_cache_size),
+            plans: PlanCache::new(settings.plan_cache_size),
+            plan_options: PlanOptions {
+                budget: settings.plan_budget,
+                ..PlanOptions::default()
+            },
             settings,
         }
     }
@@ -96,6 +108,11 @@ impl Engine {
     /// The validated-document cache (exposed for tests and metrics).
     pub fn documents(&self) -> &DocumentCache {
         &self.documents
+    }
+
+    /// The plan cache (exposed for tests and metrics).
+    pub fn plans(&self) -> &PlanCache {
+        &self.plans
     }
 }
 
@@ -188,8 +205,31 @@ async fn run(
     // 3. Coerce variables.
     let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
 
-    // 4 and 5. Plan, answer introspection, execute.
-    execute::execute(engine, &document, operation, &variables, options).await
+    // 4. Plan, once per document and operation.
+    let plan = plan::plan(
+        &engine.supergraph,
+        &engine.plans,
+        &engine.plan_options,
+        document.hash,
+        &document.document,
+        operation.name.as_deref(),
+    )?;
+
+    // 5. Execute: root introspection from the API schema, the rest by the plan.
+    let mut response = execute::execute(engine, &document, operation, &variables, &plan).await?;
+    if options.include_query_plan {
+        response
+            .extensions
+            .insert("queryPlan".into(), query_plan_extension(&plan));
+    }
+    Ok(response)
+}
+
+/// `extensions.queryPlan`: the readable form (as `tessera-gateway plan` prints it) and the
+/// structured one.
+fn query_plan_extension(plan: &QueryPlan) -> Value {
+    let json = serde_json::to_value(plan).unwrap_or(Value::Null);
+    serde_json::json!({ "text": plan.to_string(), "json": json })
 }
 
 /// GET runs queries only (405 otherwise, per GraphQL over HTTP); subscriptions need a
