@@ -152,11 +152,14 @@ pub(crate) struct Group {
     pub conditions: Option<Vec<VarCondition>>,
     /// Client variables the selection uses.
     pub variables: IndexSet<Name>,
+    /// Top-level `@requires` inputs: unlike key fields they may be null in a representation.
+    pub nullable_inputs: Vec<String>,
 }
 
-/// Identity of an entity group: same subgraph, same path, same key source, and whether it
-/// carries `@requires` inputs (those wait for their inputs, so they are kept apart).
-pub(crate) type GroupKey = (SubgraphId, Vec<FetchPathElement>, GroupId, bool);
+/// Identity of an entity group: same subgraph, same path, same key source. A group that
+/// carries `@requires` inputs also waits for the groups producing them; other fields for the
+/// same subgraph at the same path ride along instead of costing another fetch.
+pub(crate) type GroupKey = (SubgraphId, Vec<FetchPathElement>, GroupId);
 
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
@@ -183,6 +186,7 @@ impl Groups {
             path: Vec::new(),
             conditions: None,
             variables: IndexSet::new(),
+            nullable_inputs: Vec::new(),
         });
         self.groups.len() - 1
     }
@@ -193,9 +197,8 @@ impl Groups {
         subgraph: SubgraphId,
         path: &[FetchPathElement],
         parent: GroupId,
-        with_requires: bool,
     ) -> GroupId {
-        let key = (subgraph, path.to_vec(), parent, with_requires);
+        let key = (subgraph, path.to_vec(), parent);
         if let Some(&id) = self.index.get(&key) {
             return id;
         }
@@ -211,6 +214,7 @@ impl Groups {
             path: path.to_vec(),
             conditions: None,
             variables: IndexSet::new(),
+            nullable_inputs: Vec::new(),
         });
         let id = self.groups.len() - 1;
         self.index.insert(key, id);

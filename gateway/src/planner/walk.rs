@@ -577,6 +577,10 @@ impl<'a> Walker<'a> {
         let info = supergraph.field(id);
         let ty_info = supergraph.type_info(ty);
 
+        // Entity groups are keyed without the trailing type condition: the representation
+        // selection already filters by type, so `... on Book` and `... on Movie` fields going
+        // to the same subgraph share one fetch.
+        let entity_path = trim_type_conditions(path);
         // Candidates: graphs that resolve the field and can be asked for the entity.
         let mut best: Option<(Rank, Vec<Hop>)> = None;
         for entry in &info.graphs {
@@ -586,12 +590,10 @@ impl<'a> Walker<'a> {
             let Some(route) = self.route(source, entry.graph, ty, provided) else {
                 continue;
             };
-            let existing = self.groups.index.contains_key(&(
-                entry.graph,
-                path.to_vec(),
-                group,
-                entry.requires.is_some(),
-            ));
+            let existing =
+                self.groups
+                    .index
+                    .contains_key(&(entry.graph, entity_path.to_vec(), group));
             let cost = self.subtree_cost(entry.graph, id, field.selection.as_ref(), 0);
             let rank = (route.len(), !existing, cost, entry.graph);
             if best.as_ref().is_none_or(|(b, _)| rank < *b) {
@@ -619,10 +621,17 @@ impl<'a> Walker<'a> {
 
         let target = route.last().map(|h| h.to).unwrap_or(source);
         let target_entry = info.in_graph(target);
+        if target_entry.is_some_and(|e| !e.context_arguments.is_empty()) {
+            // Refused rather than planned without its argument: a wrong answer is worse.
+            return Err(PlanError::Unsatisfiable {
+                field: self.coordinate(id),
+                reason: "`@fromContext` arguments are not supported yet".into(),
+            });
+        }
         let requires = target_entry.and_then(|e| e.requires.clone());
         let (mut current_group, mut current_sel) = (group, sel);
         let mut requires_sel = None;
-        for (index, hop) in route.iter().enumerate() {
+        for hop in &route {
             let key = self.key(hop.to, ty, hop.key)?;
             let typename = name!("__typename");
             self.groups
@@ -630,10 +639,7 @@ impl<'a> Walker<'a> {
                 .field(current_sel, None, &typename, &[], &[]);
             self.add_field_set(current_group, current_sel, &key.selection);
             self.groups.contribute(current_group, conditions);
-            let last = index + 1 == route.len();
-            let next = self
-                .groups
-                .entity(hop.to, path, current_group, last && requires.is_some());
+            let next = self.groups.entity(hop.to, entity_path, current_group);
             let (next_sel, next_req) = self.groups.entity_fragment(next, ty, &ty_info.name);
             self.groups.arena.field(next_req, None, &typename, &[], &[]);
             self.add_field_set(next, next_req, &key.selection);
@@ -654,6 +660,12 @@ impl<'a> Walker<'a> {
                 self.groups.add_dependency(current_group, dependency);
             }
             self.add_field_set(current_group, requires_sel, &required);
+            for name in required.fields().map(|f| f.name.to_string()) {
+                let inputs = &mut self.groups.groups[current_group].nullable_inputs;
+                if !inputs.contains(&name) {
+                    inputs.push(name);
+                }
+            }
         }
         self.emit_field(
             current_group,
@@ -920,6 +932,15 @@ fn list_depth(ty: &ast::Type) -> usize {
         ast::Type::Named(_) | ast::Type::NonNullNamed(_) => 0,
         ast::Type::List(inner) | ast::Type::NonNullList(inner) => 1 + list_depth(inner),
     }
+}
+
+/// The path without its trailing type conditions.
+fn trim_type_conditions(path: &[FetchPathElement]) -> &[FetchPathElement] {
+    let mut end = path.len();
+    while end > 0 && matches!(path[end - 1], FetchPathElement::TypeCondition(_)) {
+        end -= 1;
+    }
+    &path[..end]
 }
 
 fn concat(a: &[VarCondition], b: &[VarCondition]) -> Vec<VarCondition> {
