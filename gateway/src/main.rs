@@ -15,7 +15,6 @@ use gateway::boot::{self, Backoff, SubgraphSource};
 use gateway::config::GatewayConfig;
 use gateway::http::shutdown::shutdown_signal;
 use gateway::planner;
-use gateway::supergraph::Supergraph;
 use tokio::net::TcpListener;
 
 /// A Federation v2 gateway: serves a supergraph, plans each operation once and runs it with
@@ -133,8 +132,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             );
         };
         let supergraph = boot::load_supergraph_file(&path)?;
-        check_overrides(&config, &supergraph)?;
-        state.load_supergraph(Arc::new(supergraph));
+        state.load_supergraph(Arc::new(supergraph))?;
         tracing::info!(supergraph = %path.display(), "supergraph loaded");
     }
 
@@ -153,8 +151,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let client = reqwest::Client::new();
         let (_, supergraph) =
             boot::compose_with_retry(&client, &args.subgraphs, Backoff::default()).await?;
-        check_overrides(&config, &supergraph)?;
-        state.load_supergraph(Arc::new(supergraph));
+        state.load_supergraph(Arc::new(supergraph))?;
         tracing::info!(
             subgraphs = args.subgraphs.len(),
             "supergraph composed and loaded"
@@ -167,13 +164,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         result = boot => result?,
     }
     Ok(server.await?)
-}
-
-fn check_overrides(config: &GatewayConfig, supergraph: &Supergraph) -> anyhow::Result<()> {
-    config
-        .subgraphs
-        .check_names(supergraph.subgraphs().iter().map(|s| s.name.as_str()))
-        .map_err(anyhow::Error::msg)
 }
 
 async fn compose(subgraphs: &[SubgraphSource]) -> anyhow::Result<()> {

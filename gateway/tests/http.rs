@@ -580,6 +580,195 @@ async fn introspection_depth_is_bounded() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Execution through in-process subgraphs
+
+const SHOP_QUERY: &str = "{ users(first: 2) { name orders { total product { name } } } }";
+
+#[tokio::test]
+async fn queries_run_across_subgraphs() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let response = post(
+        &app.router,
+        &json!({"query": SHOP_QUERY}),
+        &accept(GRAPHQL_RESPONSE_JSON),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let orders = json!([
+        {"total": 100, "product": {"name": "Dune"}},
+        {"total": 200, "product": {"name": "Go"}}
+    ]);
+    assert_eq!(
+        response.json(),
+        json!({"data": {"users": [
+            {"name": "Ada", "orders": orders},
+            {"name": "Grace", "orders": orders}
+        ]}})
+    );
+    // One root fetch, one entity fetch for all users.
+    assert_eq!(app.subgraphs.calls("accounts"), 1);
+    assert_eq!(app.subgraphs.calls("shop"), 1);
+}
+
+#[tokio::test]
+async fn invalid_requests_never_reach_a_subgraph() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let bad = [
+        json!({"query": "{ users { name "}),
+        json!({"query": "{\n  users { name salary }\n}"}),
+        json!({"query": "{ users(first: \"two\") { name } }"}),
+        json!({"query": "query($n: Int!) { users(first: $n) { name } }"}),
+        json!({"query": "query($n: Int) { users(first: $n) { name } }", "variables": {"n": "two"}}),
+        json!({"query": "query A { users { name } } query B { users { name } }"}),
+        json!({"query": "{ users { name } }", "operationName": "Nope"}),
+    ];
+    for body in &bad {
+        for media in ["application/json", GRAPHQL_RESPONSE_JSON] {
+            let response = post(&app.router, body, &accept(media)).await;
+            let json = response.json();
+            assert!(json.get("data").is_none(), "{body}: {json}");
+            assert!(
+                json["errors"][0]["extensions"]["code"].is_string(),
+                "{json}"
+            );
+        }
+    }
+    let response = post(&app.router, &bad[1], &[]).await.json();
+    assert_eq!(
+        response["errors"][0]["locations"],
+        json!([{"line": 2, "column": 16}])
+    );
+    let mutation = "mutation { rename(id: \"u1\", name: \"Z\") { name } }";
+    let response = get(
+        &app.router,
+        &format!("/graphql?query={}", encode(mutation)),
+        &[],
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        app.subgraphs.total(),
+        0,
+        "a refused request must not call any subgraph"
+    );
+
+    // The counter does count: a valid request calls the subgraphs.
+    post(&app.router, &json!({"query": SHOP_QUERY}), &[]).await;
+    assert_eq!(app.subgraphs.total(), 2);
+}
+
+#[tokio::test]
+async fn introspection_needs_no_subgraph() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let body = post(&app.router, &json!({"query": INTROSPECTION_QUERY}), &[])
+        .await
+        .json();
+    assert!(body["data"]["__schema"]["types"].is_array(), "{body}");
+    assert_eq!(app.subgraphs.total(), 0);
+}
+
+#[tokio::test]
+async fn introspection_and_subgraph_fields_share_a_response() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let query = "{ t: __type(name: \"Product\") { name } products(first: 1) { name } __typename }";
+    let body = post(&app.router, &json!({"query": query}), &[])
+        .await
+        .json();
+    assert_eq!(
+        body,
+        json!({"data": {"t": {"name": "Product"}, "products": [{"name": "Dune"}], "__typename": "Query"}})
+    );
+    assert_eq!(app.subgraphs.total(), 1);
+}
+
+#[tokio::test]
+async fn variables_are_coerced_and_passed_on() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let query = "query($n: Int = 1) { users(first: $n) { name } }";
+    let body = post(&app.router, &json!({"query": query}), &[])
+        .await
+        .json();
+    assert_eq!(
+        body,
+        json!({"data": {"users": [{"name": "Ada"}]}}),
+        "the default applies"
+    );
+    let body = post(
+        &app.router,
+        &json!({"query": query, "variables": {"n": 3}}),
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(body["data"]["users"].as_array().map(Vec::len), Some(3));
+    let uri = format!(
+        "/graphql?query={}&variables={}",
+        encode(query),
+        encode(r#"{"n": 2}"#)
+    );
+    let body = get(&app.router, &uri, &[]).await.json();
+    assert_eq!(body["data"]["users"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn mutations_run_over_post() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let mutation = "mutation($id: ID!) { rename(id: $id, name: \"Zoe\") { id name } }";
+    let body = post(
+        &app.router,
+        &json!({"query": mutation, "variables": {"id": "u2"}}),
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(
+        body,
+        json!({"data": {"rename": {"id": "u2", "name": "Zoe"}}})
+    );
+}
+
+#[tokio::test]
+async fn only_authorization_is_forwarded_to_subgraphs() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let headers = [
+        ("authorization", "Bearer t0ken"),
+        ("cookie", "session=secret"),
+        ("x-custom", "1"),
+    ];
+    post(
+        &app.router,
+        &json!({"query": "{ products { name } }"}),
+        &headers,
+    )
+    .await;
+    let forwarded = app.subgraphs.last_headers().expect("a subgraph was called");
+    assert_eq!(
+        forwarded.get("authorization").and_then(|v| v.to_str().ok()),
+        Some("Bearer t0ken")
+    );
+    assert!(forwarded.get("cookie").is_none());
+    assert!(forwarded.get("x-custom").is_none());
+}
+
+#[tokio::test]
+async fn batches_execute_every_item() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let body = json!([
+        {"query": "{ products(first: 1) { name } }"},
+        {"query": "{ users(first: 1) { name } }"},
+        {"query": "{ nope }"}
+    ]);
+    let items = post(&app.router, &body, &[]).await.json();
+    assert_eq!(items[0], json!({"data": {"products": [{"name": "Dune"}]}}));
+    assert_eq!(items[1], json!({"data": {"users": [{"name": "Ada"}]}}));
+    assert_eq!(
+        items[2]["errors"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    assert_eq!(app.subgraphs.total(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Query plans
 
 const PLAN_HEADER: (&str, &str) = ("tessera-include-query-plan", "true");
@@ -608,14 +797,41 @@ async fn the_plan_header_puts_the_plan_in_extensions() {
 }
 
 #[tokio::test]
+async fn the_plan_of_a_federated_query_is_readable_and_structured() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let body = post(&app.router, &json!({"query": SHOP_QUERY}), &[PLAN_HEADER])
+        .await
+        .json();
+    assert!(body["data"]["users"].is_array(), "{body}");
+    let plan = &body["extensions"]["queryPlan"];
+    let text = plan["text"].as_str().expect("text");
+    assert!(text.contains("Fetch(service: \"accounts\""), "{text}");
+    assert!(text.contains("Flatten(path: \"users.@\")"), "{text}");
+    assert!(text.contains("Fetch(service: \"shop\""), "{text}");
+    assert_eq!(plan["json"]["fetchCount"], 2, "{plan}");
+    assert_eq!(plan["json"]["node"]["kind"], "Sequence", "{plan}");
+    // The same text as `tessera-gateway plan` prints.
+    let sdl = app
+        .state
+        .engine()
+        .expect("loaded")
+        .supergraph()
+        .schema()
+        .to_string();
+    let printed = gateway::planner::plan_text(&sdl, SHOP_QUERY, None).expect("plans");
+    assert_eq!(text, printed);
+}
+
+#[tokio::test]
 async fn config_can_turn_plan_exposure_off() {
     let mut config = GatewayConfig::default();
     config.query_plan.expose = false;
-    let (_, app) = app_with(&config);
-    let body = post(&app, &json!({"query": "{ __typename }"}), &[PLAN_HEADER])
+    let app = TestApp::shop(&config);
+    let body = post(&app.router, &json!({"query": SHOP_QUERY}), &[PLAN_HEADER])
         .await
         .json();
-    assert_eq!(body, json!({"data": {"__typename": "Query"}}));
+    assert!(body["data"]["users"].is_array(), "{body}");
+    assert!(body.get("extensions").is_none(), "{body}");
 }
 
 #[tokio::test]
@@ -662,7 +878,7 @@ async fn ready_only_once_a_schema_is_loaded() {
         "SERVICE_UNAVAILABLE"
     );
 
-    state.load_supergraph(supergraph());
+    state.load_supergraph(supergraph()).expect("loads");
     assert_eq!(get(&app, "/ready", &[]).await.status, StatusCode::OK);
     assert_eq!(
         post(&app, &json!({"query": "{ __typename }"}), &[])
@@ -679,7 +895,7 @@ async fn serves_on_a_real_socket_and_shuts_down() {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let state = gateway::AppState::from_config(&GatewayConfig::default()).expect("state");
-    state.load_supergraph(supergraph());
+    state.load_supergraph(supergraph()).expect("loads");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(gateway::serve(listener, state, async {
         let _ = stopped.await;

@@ -46,9 +46,11 @@ pub async fn post(
     let Some(engine) = state.engine() else {
         return HttpError::NotReady.respond(format);
     };
+    let forwarded = forwarded_headers(&headers);
     let options = RequestOptions {
         method: HttpMethod::Post,
         include_query_plan: include_query_plan(&state, &headers),
+        forwarded_headers: &forwarded,
     };
     match decoded {
         DecodedBody::Single(request) => {
@@ -98,9 +100,11 @@ pub async fn get(
     let Some(engine) = state.engine() else {
         return HttpError::NotReady.respond(format);
     };
+    let forwarded = forwarded_headers(&headers);
     let options = RequestOptions {
         method: HttpMethod::Get,
         include_query_plan: include_query_plan(&state, &headers),
+        forwarded_headers: &forwarded,
     };
     let outcome = pipeline::execute(&engine, request, options).await;
     respond(&outcome, format)
@@ -157,6 +161,16 @@ fn include_query_plan(state: &AppState, headers: &HeaderMap) -> bool {
             .get(INCLUDE_QUERY_PLAN_HEADER)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+}
+
+/// Headers passed on to subgraphs: `authorization` only. Identity flows to the subgraphs,
+/// which verify the token themselves; nothing else the client sends reaches them.
+fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut forwarded = HeaderMap::new();
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        forwarded.insert(header::AUTHORIZATION, value.clone());
+    }
+    forwarded
 }
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {

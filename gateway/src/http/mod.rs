@@ -6,9 +6,11 @@
 //! - [`playground`]: the GraphiQL page and its local assets.
 //! - [`health`]: `/health` and `/ready`.
 //! - [`state`]: [`AppState`], shared by every handler.
+//! - [`client`]: the subgraph client built from `[subgraphs]`.
 //! - [`error`]: [`HttpError`], refusals before the pipeline.
 //! - [`shutdown`]: Ctrl-C / SIGTERM.
 
+pub mod client;
 pub mod error;
 pub mod graphql;
 pub mod health;
@@ -26,7 +28,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 pub use error::HttpError;
-pub use state::{AppState, HttpSettings};
+pub use state::{AppState, HttpSettings, LoadError};
 
 /// The gateway's routes. Tests call it with `oneshot`, or serve it on `127.0.0.1:0`.
 pub fn router(state: AppState) -> Router {

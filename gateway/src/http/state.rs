@@ -2,12 +2,25 @@
 
 use std::sync::{Arc, RwLock};
 
+use super::client::subgraph_client;
 use super::playground::{Playground, PlaygroundError};
-use crate::config::GatewayConfig;
+use crate::config::{GatewayConfig, SubgraphsConfig};
 use crate::pipeline::validate::ParserLimits;
 use crate::pipeline::{Engine, EngineSettings};
 use crate::planner::PlanBudget;
 use crate::supergraph::{Supergraph, SupergraphError};
+use crate::transport::{SubgraphClient, TransportError};
+
+/// Why a supergraph could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Supergraph(#[from] SupergraphError),
+    #[error("{0}")]
+    UnknownSubgraphOverride(String),
+    #[error(transparent)]
+    Client(#[from] TransportError),
+}
 
 /// HTTP-level settings, fixed at start.
 #[derive(Debug, Clone)]
@@ -32,6 +45,8 @@ struct Inner {
     engine: RwLock<Option<Arc<Engine>>>,
     settings: HttpSettings,
     engine_settings: EngineSettings,
+    /// Subgraph URLs and timeouts, applied to each supergraph loaded.
+    subgraphs: SubgraphsConfig,
     /// `None` when the playground is disabled.
     playground: Option<Playground>,
 }
@@ -66,22 +81,39 @@ impl AppState {
                         tokens: limits.parser_token_limit,
                     },
                 },
+                subgraphs: config.subgraphs.clone(),
                 playground,
             }),
         })
     }
 
-    /// Starts serving `supergraph`, replacing whatever was served before.
-    pub fn load_supergraph(&self, supergraph: Arc<Supergraph>) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(supergraph, self.inner.engine_settings));
+    /// Starts serving `supergraph` over HTTP subgraph clients configured by `[subgraphs]`,
+    /// replacing whatever was served before. Refuses URL overrides naming no subgraph of it.
+    pub fn load_supergraph(&self, supergraph: Arc<Supergraph>) -> Result<Arc<Engine>, LoadError> {
+        let config = &self.inner.subgraphs;
+        config
+            .check_names(supergraph.subgraphs().iter().map(|s| s.name.as_str()))
+            .map_err(LoadError::UnknownSubgraphOverride)?;
+        let client = subgraph_client(&supergraph, config)?;
+        Ok(self.load_supergraph_with_client(supergraph, client))
+    }
+
+    /// Starts serving `supergraph` with `client` for the subgraph requests (tests run
+    /// subgraphs in process this way).
+    pub fn load_supergraph_with_client(
+        &self,
+        supergraph: Arc<Supergraph>,
+        client: Arc<dyn SubgraphClient>,
+    ) -> Arc<Engine> {
+        let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
         self.set_engine(engine.clone());
         engine
     }
 
     /// Parses `sdl` and starts serving it; on error, keeps serving what it served before.
-    pub fn load_supergraph_sdl(&self, sdl: &str) -> Result<Arc<Engine>, SupergraphError> {
+    pub fn load_supergraph_sdl(&self, sdl: &str) -> Result<Arc<Engine>, LoadError> {
         let supergraph = Supergraph::parse(sdl)?;
-        Ok(self.load_supergraph(Arc::new(supergraph)))
+        self.load_supergraph(Arc::new(supergraph))
     }
 
     fn set_engine(&self, engine: Arc<Engine>) {

@@ -1,23 +1,27 @@
-//! Stage 5: execution. Root introspection is answered from the API schema; everything else is
-//! planned (cached) and run by the executor.
+//! Stage 5: execution, the one place that calls the executor. Root `__schema`/`__type` are
+//! answered from the API schema first; the executor then runs the plan over the subgraph
+//! client and projects the client's response, introspection results included.
 
-use apollo_compiler::executable::{Operation, Selection};
+use apollo_compiler::executable::Operation;
 use apollo_compiler::response::JsonMap;
 use apollo_compiler::validation::Valid;
-use serde_json::Value;
+use axum::http::HeaderMap;
 
 use super::validate::ValidatedDocument;
 use super::{Engine, RequestFailure, Response};
 use crate::error::ErrorCode;
+use crate::executor::{self, ExecutionRequest};
+use crate::introspection::object_to_serde;
 use crate::planner::QueryPlan;
 
-/// Runs `operation`: the one place that calls the planner and the executor.
+/// Runs `operation` with its coerced `variables` by `plan`.
 pub async fn execute(
     engine: &Engine,
     document: &ValidatedDocument,
     operation: &Operation,
-    variables: &Valid<JsonMap>,
-    _plan: &QueryPlan,
+    variables: Valid<JsonMap>,
+    plan: &QueryPlan,
+    forwarded_headers: &HeaderMap,
 ) -> Result<Response, RequestFailure> {
     let introspection = engine
         .introspection
@@ -25,32 +29,21 @@ pub async fn execute(
             engine.api_schema(),
             &document.document,
             operation,
-            variables,
+            &variables,
         )
         .map_err(|e| RequestFailure::from_error(ErrorCode::GraphqlValidationFailed, *e))?;
-    let concrete = operation
-        .root_fields(&document.document)
-        .any(|f| !matches!(f.name.as_str(), "__schema" | "__type" | "__typename"));
-    if concrete {
-        return Err(RequestFailure::new(
-            ErrorCode::QueryPlanningFailed,
-            "the executor is not available in this build",
-        ));
-    }
-    let mut introspection = introspection.unwrap_or_default();
-    for selection in &operation.selection_set.selections {
-        if let Selection::Field(field) = selection
-            && field.name == "__typename"
-        {
-            let root = Value::String(operation.object_type().to_string());
-            introspection
-                .data
-                .insert(field.response_key().to_string(), root);
-        }
-    }
-    Ok(Response {
-        data: Value::Object(introspection.data),
-        errors: introspection.errors,
-        extensions: Default::default(),
+    let variables = object_to_serde(variables.into_inner());
+    let mut response = executor::execute(ExecutionRequest {
+        plan,
+        supergraph: &engine.supergraph,
+        variables: &variables,
+        client: engine.client.as_ref(),
+        introspection: introspection.as_ref().map(|i| &i.data),
+        headers: forwarded_headers,
     })
+    .await;
+    if let Some(introspection) = introspection {
+        response.errors.extend(introspection.errors);
+    }
+    Ok(response)
 }

@@ -27,17 +27,20 @@ use std::sync::Arc;
 use apollo_compiler::Schema;
 use apollo_compiler::executable::{Operation, OperationType};
 use apollo_compiler::validation::Valid;
+use axum::http::HeaderMap;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 pub use decode::GraphqlRequest;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
 use crate::error::{ErrorCode, GraphqlError};
+pub use crate::executor::Response;
 use crate::introspection::Introspection;
 use crate::planner::{PlanBudget, PlanOptions, QueryPlan};
 use crate::supergraph::Supergraph;
+use crate::transport::SubgraphClient;
 
 /// How the request arrived, as far as the pipeline cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +51,13 @@ pub enum HttpMethod {
 
 /// Per-request options decided by the HTTP layer.
 #[derive(Debug, Clone, Copy)]
-pub struct RequestOptions {
+pub struct RequestOptions<'a> {
     /// GET may only run queries.
     pub method: HttpMethod,
     /// Put the query plan in `extensions.queryPlan` (header asked for it and config allows it).
     pub include_query_plan: bool,
+    /// Client headers passed on to every subgraph request.
+    pub forwarded_headers: &'a HeaderMap,
 }
 
 /// Settings of an [`Engine`], from the `[limits]` config section.
@@ -72,6 +77,7 @@ pub struct EngineSettings {
 /// changes, so cached documents and plans can never outlive the schema they were made against.
 pub struct Engine {
     supergraph: Arc<Supergraph>,
+    client: Arc<dyn SubgraphClient>,
     introspection: Introspection,
     documents: DocumentCache,
     plans: PlanCache,
@@ -80,11 +86,16 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// An engine serving `supergraph`.
-    pub fn new(supergraph: Arc<Supergraph>, settings: EngineSettings) -> Self {
+    /// An engine serving `supergraph`, calling subgraphs through `client`.
+    pub fn new(
+        supergraph: Arc<Supergraph>,
+        client: Arc<dyn SubgraphClient>,
+        settings: EngineSettings,
+    ) -> Self {
         Self {
             introspection: Introspection::new(supergraph.api_schema()),
             supergraph,
+            client,
             documents: DocumentCache::new(settings.document_cache_size),
             plans: PlanCache::new(settings.plan_cache_size),
             plan_options: PlanOptions {
@@ -114,19 +125,6 @@ impl Engine {
     pub fn plans(&self) -> &PlanCache {
         &self.plans
     }
-}
-
-/// A GraphQL response (`{"data", "errors", "extensions"}`) once execution started.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Response {
-    /// The data; `null` when an error propagated to the root.
-    pub data: Value,
-    /// Field errors, with the client's `path`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<GraphqlError>,
-    /// Response extensions (`queryPlan`).
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub extensions: Map<String, Value>,
 }
 
 /// A request error: the request is refused before execution, so the response has no `data`.
@@ -177,7 +175,11 @@ impl Serialize for RequestFailure {
 }
 
 /// Runs one GraphQL request through stages 2 to 5.
-pub async fn execute(engine: &Engine, request: GraphqlRequest, options: RequestOptions) -> Outcome {
+pub async fn execute(
+    engine: &Engine,
+    request: GraphqlRequest,
+    options: RequestOptions<'_>,
+) -> Outcome {
     match run(engine, request, options).await {
         Ok(response) => Outcome::Response(response),
         Err(failure) => Outcome::RequestError(failure),
@@ -187,7 +189,7 @@ pub async fn execute(engine: &Engine, request: GraphqlRequest, options: RequestO
 async fn run(
     engine: &Engine,
     request: GraphqlRequest,
-    options: RequestOptions,
+    options: RequestOptions<'_>,
 ) -> Result<Response, RequestFailure> {
     let schema = engine.api_schema();
 
@@ -216,7 +218,15 @@ async fn run(
     )?;
 
     // 5. Execute: root introspection from the API schema, the rest by the plan.
-    let mut response = execute::execute(engine, &document, operation, &variables, &plan).await?;
+    let mut response = execute::execute(
+        engine,
+        &document,
+        operation,
+        variables,
+        &plan,
+        options.forwarded_headers,
+    )
+    .await?;
     if options.include_query_plan {
         response
             .extensions

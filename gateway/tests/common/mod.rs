@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod introspection_sdl;
+pub mod subgraphs;
 
 use std::sync::Arc;
 
@@ -37,11 +38,41 @@ pub fn expected_api_schema() -> Valid<Schema> {
         .expect("fixture schema is valid")
 }
 
+/// A gateway under test, with the in-process subgraphs it calls.
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub subgraphs: Arc<subgraphs::InProcessSubgraphs>,
+}
+
+impl TestApp {
+    /// The edge fixture supergraph; its subgraphs do not exist, so any call is counted and
+    /// fails.
+    pub fn edge(config: &GatewayConfig) -> Self {
+        Self::serving(config, supergraph())
+    }
+
+    /// The supergraph of the in-process `accounts` and `shop` subgraphs.
+    pub fn shop(config: &GatewayConfig) -> Self {
+        Self::serving(config, subgraphs::supergraph())
+    }
+
+    fn serving(config: &GatewayConfig, supergraph: Arc<Supergraph>) -> Self {
+        let state = AppState::from_config(config).expect("state");
+        let subgraphs = Arc::new(subgraphs::InProcessSubgraphs::default());
+        state.load_supergraph_with_client(supergraph, subgraphs.clone());
+        Self {
+            router: gateway::router(state.clone()),
+            state,
+            subgraphs,
+        }
+    }
+}
+
 /// A router over the fixture schema with `config`.
 pub fn app_with(config: &GatewayConfig) -> (AppState, Router) {
-    let state = AppState::from_config(config).expect("state");
-    state.load_supergraph(supergraph());
-    (state.clone(), gateway::router(state))
+    let app = TestApp::edge(config);
+    (app.state, app.router)
 }
 
 /// A router over the fixture schema with the default config.
