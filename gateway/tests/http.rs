@@ -6,8 +6,10 @@ mod common;
 use apollo_compiler::Schema;
 use axum::http::StatusCode;
 use common::*;
+use gateway::AppState;
 use gateway::config::GatewayConfig;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
@@ -766,6 +768,70 @@ async fn batches_execute_every_item() {
         "GRAPHQL_VALIDATION_FAILED"
     );
     assert_eq!(app.subgraphs.total(), 2);
+}
+
+#[tokio::test]
+async fn subgraph_urls_and_timeouts_come_from_config() {
+    // The supergraph records unreachable URLs; the config points at live subgraphs, and gives
+    // the slow one a timeout shorter than its answer.
+    let accounts = subgraphs::serve_http("accounts", Duration::from_millis(600)).await;
+    let shop = subgraphs::serve_http("shop", Duration::ZERO).await;
+    let file = format!(
+        "[subgraphs]\ntimeout = \"10s\"\n\
+         [subgraphs.overrides.accounts]\nurl = \"{accounts}\"\ntimeout = \"150ms\"\n\
+         [subgraphs.overrides.shop]\nurl = \"{shop}\"\n"
+    );
+    let config = GatewayConfig::from_sources(Some((&file, std::path::Path::new("t.toml"))), [])
+        .expect("config");
+    let state = AppState::from_config(&config).expect("state");
+    state
+        .load_supergraph(subgraphs::supergraph())
+        .expect("loads over http");
+    let app = gateway::router(state);
+
+    let started = std::time::Instant::now();
+    let query = "{ products(first: 1) { name } user(id: \"u1\") { name } }";
+    let body = post(&app, &json!({"query": query}), &[]).await.json();
+    assert!(
+        started.elapsed() < Duration::from_millis(550),
+        "the 150ms timeout applied"
+    );
+    assert_eq!(
+        body["data"],
+        json!({"products": [{"name": "Dune"}], "user": null}),
+        "{body}"
+    );
+    let error = &body["errors"][0];
+    assert_eq!(error["path"], json!(["user"]), "{body}");
+    assert_eq!(
+        error["extensions"]["code"], "SUBGRAPH_REQUEST_FAILURE",
+        "{body}"
+    );
+    assert!(
+        !error["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("127.0.0.1"),
+        "no url leaks: {body}"
+    );
+}
+
+#[tokio::test]
+async fn overrides_for_unknown_subgraphs_are_refused() {
+    let file = "[subgraphs.overrides.acounts]\nurl = \"http://127.0.0.1:1/graphql\"\n";
+    let config = GatewayConfig::from_sources(Some((file, std::path::Path::new("t.toml"))), [])
+        .expect("config");
+    let state = AppState::from_config(&config).expect("state");
+    let err = state
+        .load_supergraph(subgraphs::supergraph())
+        .err()
+        .expect("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("acounts") && message.contains("accounts"),
+        "{message}"
+    );
+    assert!(state.engine().is_none(), "nothing is served");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -263,3 +263,25 @@ impl SubgraphClient for InProcessSubgraphs {
         Ok(serde_json::from_value(json).expect("a graphql response"))
     }
 }
+
+/// Serves subgraph `name` over real HTTP on `127.0.0.1:0`, answering each request after
+/// `delay`. Returns the `/graphql` URL.
+pub async fn serve_http(name: &'static str, delay: std::time::Duration) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let handler = move |axum::Json(body): axum::Json<Value>| async move {
+        tokio::time::sleep(delay).await;
+        let request: async_graphql::Request =
+            serde_json::from_value(body).expect("a graphql request");
+        let response = match name {
+            "accounts" => accounts().execute(request).await,
+            _ => shop().execute(request).await,
+        };
+        axum::Json(serde_json::to_value(&response).expect("response serializes"))
+    };
+    let app = axum::Router::new().route("/graphql", axum::routing::post(handler));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}/graphql")
+}
