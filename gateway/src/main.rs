@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -148,7 +149,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Composing from live subgraphs happens while already listening, so /health answers and
     // /ready says 503 until the subgraphs are up.
     let boot = async {
-        let client = reqwest::Client::new();
+        let client = sdl_client()?;
         let (_, supergraph) =
             boot::compose_with_retry(&client, &args.subgraphs, Backoff::default()).await?;
         state.load_supergraph(Arc::new(supergraph))?;
@@ -166,8 +167,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(server.await?)
 }
 
+/// The client fetching `_service { sdl }`: a subgraph that accepts the connection but never
+/// answers must count as not ready, not hang the start.
+fn sdl_client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .context("cannot build the http client")
+}
+
 async fn compose(subgraphs: &[SubgraphSource]) -> anyhow::Result<()> {
-    let client = reqwest::Client::new();
+    let client = sdl_client()?;
     let supergraph = boot::compose_once(&client, subgraphs).await?;
     print!("{supergraph}");
     Ok(())
