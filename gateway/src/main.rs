@@ -106,10 +106,14 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Logs go to stderr, so `compose` and `plan` can be redirected to a file cleanly.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
