@@ -1,5 +1,5 @@
 //! Getting a supergraph at start: composing from live subgraphs, with retries while they come
-//! up, and refusing what cannot be served.
+//! up, and refusing what cannot be served; and the `tessera-gateway` binary itself.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -171,4 +171,155 @@ fn an_invalid_supergraph_file_is_refused_naming_the_problem() {
     let err = boot::load_supergraph_file(&dir.join("missing.graphql")).expect_err("refused");
     assert!(err.to_string().contains("missing.graphql"), "{err}");
     std::fs::remove_dir_all(&dir).expect("cleanup");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The binary
+
+const BIN: &str = env!("CARGO_BIN_EXE_tessera-gateway");
+
+fn run(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn file_args() -> Vec<String> {
+    SUBGRAPHS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, name)| {
+            let path = sdl_path(name);
+            let arg = format!(
+                "{name}=http://127.0.0.1:{}/graphql={}",
+                4001 + i,
+                path.display()
+            );
+            ["--subgraph".to_owned(), arg]
+        })
+        .collect()
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tessera-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+#[test]
+fn cli_compose_prints_a_loadable_supergraph_on_stdout() {
+    let mut args = vec!["compose".to_owned()];
+    args.extend(file_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = run(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let sdl = String::from_utf8(output.stdout).expect("utf-8");
+    let supergraph = gateway::supergraph::Supergraph::parse(&sdl).expect("stdout is a supergraph");
+    assert_eq!(supergraph.subgraphs().len(), 4);
+}
+
+#[test]
+fn cli_plan_prints_the_readable_plan() {
+    let mut args = vec!["compose".to_owned()];
+    args.extend(file_args());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let supergraph = temp_file(
+        "plan-supergraph.graphql",
+        &String::from_utf8_lossy(&run(&args).stdout),
+    );
+    let query = temp_file(
+        "plan-query.graphql",
+        "query Mine { me { name } } query Users { users(first: 2) { name orders { id } } }",
+    );
+    let output = run(&[
+        "plan",
+        "--supergraph",
+        supergraph.to_str().expect("path"),
+        "--query",
+        query.to_str().expect("path"),
+        "--operation-name",
+        "Users",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let plan = String::from_utf8(output.stdout).expect("utf-8");
+    assert!(plan.starts_with("QueryPlan {"), "{plan}");
+    assert!(plan.contains("Fetch(service: \"users\""), "{plan}");
+    assert!(plan.contains("Flatten(path: \"users.@\")"), "{plan}");
+    assert!(plan.contains("Fetch(service: \"orders\""), "{plan}");
+}
+
+#[test]
+fn cli_refuses_an_invalid_supergraph_naming_the_problem() {
+    let path = temp_file("not-a-supergraph.graphql", "type Query { a: Int }");
+    let output = run(&[
+        "--supergraph",
+        path.to_str().expect("path"),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid supergraph") && stderr.contains("join"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    let output = run(&["--listen", "127.0.0.1:0"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no supergraph to serve"));
+}
+
+#[tokio::test]
+async fn cli_serves_a_supergraph_until_stopped() {
+    let supergraph =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge_supergraph.graphql");
+    let addr = free_port().await;
+    let mut child = tokio::process::Command::new(BIN)
+        .args([
+            "--supergraph",
+            supergraph.to_str().expect("path"),
+            "--listen",
+            &addr.to_string(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("starts");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready = client.get(format!("http://{addr}/ready")).send().await;
+        if ready.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the gateway did not become ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let body: Value = client
+        .post(format!("http://{addr}/graphql"))
+        .json(&json!({"query": "{ __type(name: \"User\") { name } }"}))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(body, json!({"data": {"__type": {"name": "User"}}}));
+    child.kill().await.expect("stopped");
 }
