@@ -6,6 +6,8 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+use apollo_compiler::ast;
+
 use super::merge::{JoinField, MInput, MType, Supergraph};
 use super::subgraph::{Applied, Kind};
 
@@ -412,7 +414,7 @@ fn print_arguments(out: &mut String, args: &indexmap::IndexMap<String, MInput>) 
 fn print_input_value(out: &mut String, value: &MInput) {
     let _ = write!(out, "{}: {}", value.name, value.ty);
     if let Some(default) = &value.default {
-        let _ = write!(out, " = {default}");
+        let _ = write!(out, " = {}", print_value(default));
     }
     for applied in &value.directives {
         let _ = write!(out, " {}", print_applied(applied));
@@ -477,9 +479,33 @@ fn print_applied(applied: &Applied) -> String {
     let args: Vec<String> = applied
         .args
         .iter()
-        .map(|(n, v)| format!("{n}: {v}"))
+        .map(|(n, v)| format!("{n}: {}", print_value(v)))
         .collect();
     format!("@{}({})", applied.name, args.join(", "))
+}
+
+/// A value on one line (apollo-compiler's `Display` breaks lists over several lines).
+fn print_value(v: &ast::Value) -> String {
+    match v {
+        ast::Value::Null => "null".to_owned(),
+        ast::Value::Enum(name) => name.to_string(),
+        ast::Value::Variable(name) => format!("${name}"),
+        ast::Value::String(s) => string(s),
+        ast::Value::Float(f) => f.as_str().to_owned(),
+        ast::Value::Int(i) => i.as_str().to_owned(),
+        ast::Value::Boolean(b) => b.to_string(),
+        ast::Value::List(items) => {
+            let items: Vec<String> = items.iter().map(|i| print_value(i)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        ast::Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", print_value(v)))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+    }
 }
 
 /// A GraphQL string literal.
