@@ -5,5 +5,6 @@
 //! SDL of each subgraph is `<name>.graphql`).
 
 mod errors;
+mod fetch;
 mod oracle;
 mod support;
