@@ -116,6 +116,25 @@ fn async_graphql_extends_and_external_keys() {
 }
 
 #[test]
+fn federation_plumbing_in_subgraph_sdls_is_stripped() {
+    let supergraph = check("plumbing");
+    for plumbing in [
+        "_Any",
+        "_Entity",
+        "_Service",
+        "_entities",
+        "scalar FieldSet",
+        "federation__",
+        "directive @key",
+    ] {
+        assert!(
+            !supergraph.contains(plumbing),
+            "{plumbing} leaked into\n{supergraph}"
+        );
+    }
+}
+
+#[test]
 fn output_is_deterministic_whatever_the_input_order() {
     let mut subgraphs = load_fixture("tessera");
     let first = compose(&subgraphs).expect("composes");
