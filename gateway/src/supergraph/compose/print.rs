@@ -216,6 +216,17 @@ pub(super) fn print(supergraph: &Supergraph) -> String {
             target.push(((*name).to_owned(), (*definition).to_owned()));
         }
     }
+    for directive in &supergraph.directives {
+        let mut definition = String::new();
+        description(&mut definition, directive.description.as_deref(), "");
+        let _ = write!(definition, "directive @{}", directive.name);
+        print_arguments(&mut definition, &directive.args, "");
+        if directive.repeatable {
+            definition.push_str(" repeatable");
+        }
+        let _ = write!(definition, " on {}", directive.locations.join(" | "));
+        directive_definitions.push((directive.name.clone(), definition));
+    }
     blocks.push(("join__Graph".to_owned(), graph_enum(supergraph)));
     for ty in supergraph.types.values() {
         blocks.push((ty.name.clone(), print_type(ty)));
@@ -346,7 +357,7 @@ fn print_type(ty: &MType) -> String {
             for field in ty.fields.values() {
                 description(&mut out, field.description.as_deref(), "  ");
                 let _ = write!(out, "  {}", field.name);
-                print_arguments(&mut out, &field.args);
+                print_arguments(&mut out, &field.args, "  ");
                 let _ = write!(out, ": {}", field.ty);
                 print_join_fields(&mut out, &field.join_fields);
                 for applied in &field.directives {
@@ -386,19 +397,22 @@ fn print_type(ty: &MType) -> String {
     out
 }
 
-fn print_arguments(out: &mut String, args: &indexmap::IndexMap<String, MInput>) {
+/// Arguments, one per line under `indent` when any has a description.
+fn print_arguments(out: &mut String, args: &indexmap::IndexMap<String, MInput>, indent: &str) {
     if args.is_empty() {
         return;
     }
     if args.values().any(|a| a.description.is_some()) {
+        let inner = format!("{indent}  ");
         out.push_str("(\n");
         for arg in args.values() {
-            description(out, arg.description.as_deref(), "    ");
-            out.push_str("    ");
+            description(out, arg.description.as_deref(), &inner);
+            out.push_str(&inner);
             print_input_value(out, arg);
             out.push('\n');
         }
-        out.push_str("  )");
+        out.push_str(indent);
+        out.push(')');
     } else {
         out.push('(');
         for (i, arg) in args.values().enumerate() {
