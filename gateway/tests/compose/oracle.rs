@@ -135,6 +135,11 @@ fn federation_plumbing_in_subgraph_sdls_is_stripped() {
 }
 
 #[test]
+fn interfaces_provides_on_fragments_subscriptions_and_deprecations() {
+    check("edge");
+}
+
+#[test]
 fn output_is_deterministic_whatever_the_input_order() {
     let mut subgraphs = load_fixture("tessera");
     let first = compose(&subgraphs).expect("composes");
