@@ -50,6 +50,10 @@ pub(super) enum Kind {
 }
 
 impl Kind {
+    pub(super) fn is_composite(self) -> bool {
+        matches!(self, Kind::Object | Kind::Interface | Kind::Union)
+    }
+
     pub(super) fn describe(self) -> &'static str {
         match self {
             Kind::Scalar => "Scalar Type",
@@ -229,6 +233,11 @@ impl Subgraph {
         self.field(ty, field).is_some_and(|f| f.shareable)
             || self.key_fields.contains(&c)
             || (self.provided.contains(&c) && self.is_external(ty, field))
+    }
+
+    /// Reachable through some `@provides` of this subgraph.
+    pub(super) fn is_provided(&self, ty: &str, field: &str) -> bool {
+        self.provided.contains(&Self::coordinate(ty, field))
     }
 
     pub(super) fn is_used(&self, ty: &str, field: &str) -> bool {
