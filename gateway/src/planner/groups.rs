@@ -152,6 +152,8 @@ pub(crate) struct Group {
     pub conditions: Option<Vec<VarCondition>>,
     /// Client variables the selection uses.
     pub variables: IndexSet<Name>,
+    /// Top-level `@requires` inputs: unlike key fields they may be null in a representation.
+    pub nullable_inputs: Vec<String>,
 }
 
 /// Identity of an entity group: same subgraph, same path, same key source, and whether it
@@ -183,6 +185,7 @@ impl Groups {
             path: Vec::new(),
             conditions: None,
             variables: IndexSet::new(),
+            nullable_inputs: Vec::new(),
         });
         self.groups.len() - 1
     }
@@ -211,6 +214,7 @@ impl Groups {
             path: path.to_vec(),
             conditions: None,
             variables: IndexSet::new(),
+            nullable_inputs: Vec::new(),
         });
         let id = self.groups.len() - 1;
         self.index.insert(key, id);

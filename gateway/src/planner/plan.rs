@@ -74,6 +74,9 @@ pub struct FetchNode {
     /// failure is reported at the client paths it leaves empty.
     #[serde(skip)]
     pub provides_keys: Vec<String>,
+    /// Top-level `@requires` inputs, which may be null in a representation (key fields may not).
+    #[serde(skip)]
+    pub nullable_inputs: Vec<String>,
     /// The selection, pretty-printed for `Display`.
     #[serde(skip)]
     pub(crate) pretty_selection: String,

@@ -283,6 +283,7 @@ fn fetch_node(
         requires,
         input_rewrites: Vec::new(),
         provides_keys,
+        nullable_inputs: group.nullable_inputs.clone(),
         pretty_selection,
     };
     match kind {

@@ -654,6 +654,12 @@ impl<'a> Walker<'a> {
                 self.groups.add_dependency(current_group, dependency);
             }
             self.add_field_set(current_group, requires_sel, &required);
+            for name in required.fields().map(|f| f.name.to_string()) {
+                let inputs = &mut self.groups.groups[current_group].nullable_inputs;
+                if !inputs.contains(&name) {
+                    inputs.push(name);
+                }
+            }
         }
         self.emit_field(
             current_group,
