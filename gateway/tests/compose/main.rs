@@ -7,4 +7,5 @@
 mod errors;
 mod fetch;
 mod oracle;
+mod plans;
 mod support;
