@@ -599,3 +599,55 @@ fn all_conflicts_are_reported_together() {
         "{text}"
     );
 }
+
+#[test]
+fn value_type_field_unreachable_from_another_subgraph() {
+    let a = sdl(
+        "a",
+        &fed("type Query { position: Position }\ntype Position @shareable { x: Int! }"),
+    );
+    let b = sdl("b", &fed("type Position @shareable { x: Int! z: Int }"));
+    expect_conflict(
+        &[a, b],
+        "SATISFIABILITY_ERROR",
+        &["\"Position.z\"", "subgraph \"a\"", "\"b\""],
+    );
+}
+
+#[test]
+fn entity_field_only_behind_an_unresolvable_key() {
+    let a = sdl(
+        "a",
+        &fed("type Query { p: P }\ntype P @key(fields: \"id\") { id: ID! }"),
+    );
+    let b = sdl(
+        "b",
+        &fed("type P @key(fields: \"id\", resolvable: false) { id: ID! name: String }"),
+    );
+    expect_conflict(
+        &[a, b],
+        "SATISFIABILITY_ERROR",
+        &["\"P.name\"", "subgraph \"a\""],
+    );
+}
+
+#[test]
+fn entity_key_the_reaching_subgraph_cannot_provide() {
+    let a = sdl(
+        "a",
+        &fed("type Query { p: P }\ntype P @key(fields: \"id\") { id: ID! }"),
+    );
+    let b = sdl(
+        "b",
+        &fed("type P @key(fields: \"sku\") { sku: String! name: String }"),
+    );
+    expect_conflict(
+        &[a, b],
+        "SATISFIABILITY_ERROR",
+        &[
+            "\"P.sku\"",
+            "subgraph \"a\"",
+            "only resolved in subgraph \"b\"",
+        ],
+    );
+}

@@ -5,5 +5,7 @@
 //! SDL of each subgraph is `<name>.graphql`).
 
 mod errors;
+mod fetch;
 mod oracle;
+mod plans;
 mod support;

@@ -106,6 +106,40 @@ fn security_and_cost_directives() {
 }
 
 #[test]
+fn root_renames_descriptions_deprecation_and_field_subtypes() {
+    check("misc");
+}
+
+#[test]
+fn async_graphql_extends_and_external_keys() {
+    check("extensions");
+}
+
+#[test]
+fn federation_plumbing_in_subgraph_sdls_is_stripped() {
+    let supergraph = check("plumbing");
+    for plumbing in [
+        "_Any",
+        "_Entity",
+        "_Service",
+        "_entities",
+        "scalar FieldSet",
+        "federation__",
+        "directive @key",
+    ] {
+        assert!(
+            !supergraph.contains(plumbing),
+            "{plumbing} leaked into\n{supergraph}"
+        );
+    }
+}
+
+#[test]
+fn interfaces_provides_on_fragments_subscriptions_and_deprecations() {
+    check("edge");
+}
+
+#[test]
 fn output_is_deterministic_whatever_the_input_order() {
     let mut subgraphs = load_fixture("tessera");
     let first = compose(&subgraphs).expect("composes");
@@ -139,4 +173,56 @@ fn semantic_comparison_detects_differences() {
             "changing {from:?} went unnoticed"
         );
     }
+}
+
+/// Tessera's own rule (FEDERATION.md §6): async-graphql 7.2 cannot import `@authenticated`,
+/// `@policy`, `@cost`, `@context`..., so a subgraph that defines one of them itself and applies
+/// it gets it composed as the federation directive. Apollo would drop such a directive, so
+/// this is checked without the oracle.
+#[test]
+fn locally_defined_security_directives_of_async_graphql_subgraphs_compose() {
+    use gateway::supergraph::compose::SubgraphSdl;
+    let sdl = r#"type Query {
+	me: User @authenticated
+	admin: String @policy(policies: [["admin"]])
+}
+
+type User @key(fields: "id") {
+	id: ID!
+	name: String! @cost(weight: 3)
+}
+
+directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+directive @cost(weight: Int!) on FIELD_DEFINITION
+directive @policy(policies: [[String!]!]!) on FIELD_DEFINITION
+directive @custom on FIELD_DEFINITION
+extend schema @link(
+	url: "https://specs.apollo.dev/federation/v2.5",
+	import: ["@key", "@tag", "@shareable", "@inaccessible", "@override", "@external", "@provides", "@requires", "@composeDirective", "@interfaceObject", "@requiresScopes"]
+)
+"#;
+    let supergraph = compose(&[SubgraphSdl {
+        name: "users".into(),
+        url: "http://127.0.0.1:4001/graphql".into(),
+        sdl: sdl.into(),
+    }])
+    .expect("composes");
+    for expected in [
+        "@link(url: \"https://specs.apollo.dev/authenticated/v0.1\", for: SECURITY)",
+        "@link(url: \"https://specs.apollo.dev/policy/v0.1\", for: SECURITY)",
+        "@link(url: \"https://specs.apollo.dev/cost/v0.1\")",
+        "me: User @authenticated",
+        "admin: String @policy(policies: [[\"admin\"]])",
+        "name: String! @cost(weight: 3)",
+    ] {
+        assert!(
+            supergraph.contains(expected),
+            "missing {expected:?} in\n{supergraph}"
+        );
+    }
+    assert!(
+        !supergraph.contains("@custom"),
+        "custom directives are not composed"
+    );
+    Supergraph::parse(&supergraph).expect("the gateway loads it");
 }

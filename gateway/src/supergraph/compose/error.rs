@@ -116,6 +116,7 @@ pub enum ConflictCode {
     ContextInvalidSelection,
     ContextualArgumentNotContextualInAllSubgraphs,
     ReferencedInaccessible,
+    SatisfiabilityError,
     OnlyInaccessibleChildren,
 }
 
@@ -167,6 +168,7 @@ impl ConflictCode {
                 "CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS"
             }
             ReferencedInaccessible => "REFERENCED_INACCESSIBLE",
+            SatisfiabilityError => "SATISFIABILITY_ERROR",
             OnlyInaccessibleChildren => "ONLY_INACCESSIBLE_CHILDREN",
         }
     }

@@ -21,6 +21,17 @@ pub(super) struct Supergraph {
     /// `(enum value, name, url)` per subgraph, in subgraph order.
     pub(super) graphs: Vec<(String, String, String)>,
     pub(super) types: IndexMap<String, MType>,
+    /// Custom executable directives every subgraph defines.
+    pub(super) directives: Vec<MDirective>,
+}
+
+#[derive(Debug)]
+pub(super) struct MDirective {
+    pub(super) name: String,
+    pub(super) description: Option<String>,
+    pub(super) args: IndexMap<String, MInput>,
+    pub(super) repeatable: bool,
+    pub(super) locations: Vec<&'static str>,
 }
 
 #[derive(Debug)]
@@ -167,6 +178,7 @@ pub(super) fn merge(subgraphs: &[Subgraph], conflicts: &mut Vec<Conflict>) -> Su
             "No queries found in any subgraph: a supergraph must have a query root type",
         ));
     }
+    let directives = merger.merge_executable_directives();
     add_interface_object_fields_to_implementations(subgraphs, &mut types);
     validate_inaccessible(&types, merger.conflicts);
     Supergraph {
@@ -175,6 +187,7 @@ pub(super) fn merge(subgraphs: &[Subgraph], conflicts: &mut Vec<Conflict>) -> Su
             .map(|s| (s.graph.clone(), s.name.clone(), s.url.clone()))
             .collect(),
         types,
+        directives,
     }
 }
 
@@ -899,7 +912,9 @@ impl<'a> Merger<'a> {
             .map(|(p, _)| *p)
             .collect();
 
-        let args = self.merge_arguments(&coordinate, &resolving);
+        let resolving_args: Vec<(usize, &IndexMap<String, InputValue>)> =
+            resolving.iter().map(|(i, f)| (*i, &f.args)).collect();
+        let args = self.merge_arguments(&coordinate, &resolving_args);
         let types: Vec<(usize, &ast::Type)> = resolving.iter().map(|(i, f)| (*i, &f.ty)).collect();
         let (ty, all_equal) = self.merge_type_reference(&coordinate, &types, false, false);
         for ((i, field), is_external) in present.iter().zip(&external) {
@@ -931,14 +946,53 @@ impl<'a> Merger<'a> {
         })
     }
 
+    /// Executable directives are kept only when every subgraph defines them, with the
+    /// locations they all share (Apollo's rule: a client may then send them anywhere).
+    fn merge_executable_directives(&mut self) -> Vec<MDirective> {
+        let subgraphs: &'a [Subgraph] = self.subgraphs;
+        let Some(first) = subgraphs.first() else {
+            return Vec::new();
+        };
+        let mut merged = Vec::new();
+        for name in first.executable_directives.keys() {
+            let sources: Vec<(usize, &subgraph::ExecutableDirective)> = subgraphs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| s.executable_directives.get(name).map(|d| (i, d)))
+                .collect();
+            if sources.len() < subgraphs.len() {
+                continue;
+            }
+            let mut locations = sources[0].1.locations.clone();
+            for (_, d) in &sources {
+                locations.retain(|l| d.locations.contains(l));
+            }
+            if locations.is_empty() {
+                continue;
+            }
+            let args: Vec<(usize, &IndexMap<String, InputValue>)> =
+                sources.iter().map(|(i, d)| (*i, &d.args)).collect();
+            merged.push(MDirective {
+                name: name.clone(),
+                description: merge_description(
+                    sources.iter().map(|(_, d)| d.description.as_deref()),
+                ),
+                args: self.merge_arguments(&format!("@{name}"), &args),
+                repeatable: sources.iter().all(|(_, d)| d.repeatable),
+                locations,
+            });
+        }
+        merged
+    }
+
     fn merge_arguments(
         &mut self,
         coordinate: &str,
-        resolving: &[(usize, &Field)],
+        resolving: &[(usize, &IndexMap<String, InputValue>)],
     ) -> IndexMap<String, MInput> {
         let mut names: Vec<&str> = Vec::new();
-        for (_, field) in resolving {
-            for arg in field.args.keys() {
+        for (_, args) in resolving {
+            for arg in args.keys() {
                 if !names.contains(&arg.as_str()) {
                     names.push(arg);
                 }
@@ -949,7 +1003,7 @@ impl<'a> Merger<'a> {
             let arg_coordinate = format!("{coordinate}({name}:)");
             let present: Vec<(usize, &InputValue)> = resolving
                 .iter()
-                .filter_map(|(i, f)| f.args.get(name).map(|a| (*i, a)))
+                .filter_map(|(i, args)| args.get(name).map(|a| (*i, a)))
                 .collect();
             if present.iter().any(|(_, a)| a.from_context.is_some()) {
                 for (i, arg) in &present {
@@ -974,7 +1028,7 @@ impl<'a> Merger<'a> {
                 if !required.is_empty() {
                     let missing: Vec<&str> = resolving
                         .iter()
-                        .filter(|(_, f)| !f.args.contains_key(name))
+                        .filter(|(_, args)| !args.contains_key(name))
                         .map(|(i, _)| self.subgraphs[*i].name.as_str())
                         .collect();
                     self.conflict(

@@ -13,6 +13,7 @@
 //! - [`subgraph`]: one subgraph SDL read into a normalised model, field sets validated.
 //! - [`fieldset`]: parsing `@key`/`@requires`/`@provides`/`@fromContext` selections.
 //! - [`merge`]: the merge rules and the `join` directives.
+//! - [`satisfiability`]: every reachable field is resolvable from where it is reached.
 //! - [`print`]: the supergraph SDL, in Apollo's order and layout.
 //! - [`fetch`]: the one module doing I/O, reading a live subgraph's `_service { sdl }`.
 
@@ -22,6 +23,7 @@ mod fieldset;
 mod link;
 mod merge;
 mod print;
+mod satisfiability;
 mod subgraph;
 
 use std::collections::HashSet;
@@ -63,7 +65,13 @@ pub fn compose(subgraphs: &[SubgraphSdl]) -> Result<String, ComposeError> {
         return Err(ComposeError::Conflicts(conflicts));
     }
 
-    // 3. Print, and refuse to hand out anything that is not a valid GraphQL schema.
+    // 3. Every reachable field must be resolvable from where it is reached.
+    satisfiability::validate(&parsed, &supergraph, &mut conflicts);
+    if !conflicts.is_empty() {
+        return Err(ComposeError::Conflicts(conflicts));
+    }
+
+    // 4. Print, and refuse to hand out anything that is not a valid GraphQL schema.
     let sdl = print::print(&supergraph);
     if let Err(invalid) = apollo_compiler::Schema::parse_and_validate(&sdl, "supergraph.graphql") {
         return Err(ComposeError::Conflicts(vec![Conflict::new(

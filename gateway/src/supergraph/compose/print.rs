@@ -6,6 +6,8 @@
 use std::cmp::Ordering;
 use std::fmt::Write;
 
+use apollo_compiler::ast;
+
 use super::merge::{JoinField, MInput, MType, Supergraph};
 use super::subgraph::{Applied, Kind};
 
@@ -214,6 +216,17 @@ pub(super) fn print(supergraph: &Supergraph) -> String {
             target.push(((*name).to_owned(), (*definition).to_owned()));
         }
     }
+    for directive in &supergraph.directives {
+        let mut definition = String::new();
+        description(&mut definition, directive.description.as_deref(), "");
+        let _ = write!(definition, "directive @{}", directive.name);
+        print_arguments(&mut definition, &directive.args, "");
+        if directive.repeatable {
+            definition.push_str(" repeatable");
+        }
+        let _ = write!(definition, " on {}", directive.locations.join(" | "));
+        directive_definitions.push((directive.name.clone(), definition));
+    }
     blocks.push(("join__Graph".to_owned(), graph_enum(supergraph)));
     for ty in supergraph.types.values() {
         blocks.push((ty.name.clone(), print_type(ty)));
@@ -344,7 +357,7 @@ fn print_type(ty: &MType) -> String {
             for field in ty.fields.values() {
                 description(&mut out, field.description.as_deref(), "  ");
                 let _ = write!(out, "  {}", field.name);
-                print_arguments(&mut out, &field.args);
+                print_arguments(&mut out, &field.args, "  ");
                 let _ = write!(out, ": {}", field.ty);
                 print_join_fields(&mut out, &field.join_fields);
                 for applied in &field.directives {
@@ -384,19 +397,22 @@ fn print_type(ty: &MType) -> String {
     out
 }
 
-fn print_arguments(out: &mut String, args: &indexmap::IndexMap<String, MInput>) {
+/// Arguments, one per line under `indent` when any has a description.
+fn print_arguments(out: &mut String, args: &indexmap::IndexMap<String, MInput>, indent: &str) {
     if args.is_empty() {
         return;
     }
     if args.values().any(|a| a.description.is_some()) {
+        let inner = format!("{indent}  ");
         out.push_str("(\n");
         for arg in args.values() {
-            description(out, arg.description.as_deref(), "    ");
-            out.push_str("    ");
+            description(out, arg.description.as_deref(), &inner);
+            out.push_str(&inner);
             print_input_value(out, arg);
             out.push('\n');
         }
-        out.push_str("  )");
+        out.push_str(indent);
+        out.push(')');
     } else {
         out.push('(');
         for (i, arg) in args.values().enumerate() {
@@ -412,7 +428,7 @@ fn print_arguments(out: &mut String, args: &indexmap::IndexMap<String, MInput>) 
 fn print_input_value(out: &mut String, value: &MInput) {
     let _ = write!(out, "{}: {}", value.name, value.ty);
     if let Some(default) = &value.default {
-        let _ = write!(out, " = {default}");
+        let _ = write!(out, " = {}", print_value(default));
     }
     for applied in &value.directives {
         let _ = write!(out, " {}", print_applied(applied));
@@ -477,9 +493,33 @@ fn print_applied(applied: &Applied) -> String {
     let args: Vec<String> = applied
         .args
         .iter()
-        .map(|(n, v)| format!("{n}: {v}"))
+        .map(|(n, v)| format!("{n}: {}", print_value(v)))
         .collect();
     format!("@{}({})", applied.name, args.join(", "))
+}
+
+/// A value on one line (apollo-compiler's `Display` breaks lists over several lines).
+fn print_value(v: &ast::Value) -> String {
+    match v {
+        ast::Value::Null => "null".to_owned(),
+        ast::Value::Enum(name) => name.to_string(),
+        ast::Value::Variable(name) => format!("${name}"),
+        ast::Value::String(s) => string(s),
+        ast::Value::Float(f) => f.as_str().to_owned(),
+        ast::Value::Int(i) => i.as_str().to_owned(),
+        ast::Value::Boolean(b) => b.to_string(),
+        ast::Value::List(items) => {
+            let items: Vec<String> = items.iter().map(|i| print_value(i)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        ast::Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", print_value(v)))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+    }
 }
 
 /// A GraphQL string literal.

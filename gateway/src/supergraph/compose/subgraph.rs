@@ -27,6 +27,8 @@ pub(super) struct Subgraph {
     pub(super) graph: String,
     pub(super) fed2: bool,
     pub(super) types: IndexMap<String, Type>,
+    /// Custom executable directives (`directive @x on FIELD`), merged when all subgraphs agree.
+    pub(super) executable_directives: IndexMap<String, ExecutableDirective>,
     /// Fields that are `@external` only for show: key fields of type extensions.
     fake_external: HashSet<(String, String)>,
     /// Fields reachable through some `@provides` of this subgraph.
@@ -48,6 +50,10 @@ pub(super) enum Kind {
 }
 
 impl Kind {
+    pub(super) fn is_composite(self) -> bool {
+        matches!(self, Kind::Object | Kind::Interface | Kind::Union)
+    }
+
     pub(super) fn describe(self) -> &'static str {
         match self {
             Kind::Scalar => "Scalar Type",
@@ -126,6 +132,36 @@ pub(super) struct EnumValue {
     pub(super) directives: Vec<Applied>,
 }
 
+#[derive(Debug)]
+pub(super) struct ExecutableDirective {
+    pub(super) description: Option<String>,
+    pub(super) args: IndexMap<String, InputValue>,
+    pub(super) repeatable: bool,
+    /// Executable locations only, sorted.
+    pub(super) locations: Vec<&'static str>,
+}
+
+const EXECUTABLE_LOCATIONS: [&str; 8] = [
+    "QUERY",
+    "MUTATION",
+    "SUBSCRIPTION",
+    "FIELD",
+    "FRAGMENT_DEFINITION",
+    "FRAGMENT_SPREAD",
+    "INLINE_FRAGMENT",
+    "VARIABLE_DEFINITION",
+];
+
+const BUILT_IN_DIRECTIVES: [&str; 7] = [
+    "skip",
+    "include",
+    "deprecated",
+    "specifiedBy",
+    "oneOf",
+    "defer",
+    "stream",
+];
+
 /// A directive application kept in the supergraph, under its supergraph name.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Applied {
@@ -199,6 +235,11 @@ impl Subgraph {
             || (self.provided.contains(&c) && self.is_external(ty, field))
     }
 
+    /// Reachable through some `@provides` of this subgraph.
+    pub(super) fn is_provided(&self, ty: &str, field: &str) -> bool {
+        self.provided.contains(&Self::coordinate(ty, field))
+    }
+
     pub(super) fn is_used(&self, ty: &str, field: &str) -> bool {
         self.used.contains(&Self::coordinate(ty, field))
     }
@@ -264,9 +305,11 @@ pub(super) fn parse(
         links: &links,
         renames: root_renames(&doc),
         types: IndexMap::new(),
+        executable_directives: IndexMap::new(),
         conflicts,
     };
     reader.read(&doc);
+    let executable_directives = reader.executable_directives;
     let mut types = reader.types;
     if !types.contains_key("Query") {
         // Every subgraph has a query root, if only for `_service` and `_entities`.
@@ -278,6 +321,7 @@ pub(super) fn parse(
         graph,
         fed2: links.fed2,
         types,
+        executable_directives,
         fake_external: HashSet::new(),
         provided: HashSet::new(),
         key_fields: HashSet::new(),
@@ -471,6 +515,7 @@ struct Reader<'a> {
     links: &'a Links,
     renames: HashMap<String, String>,
     types: IndexMap<String, Type>,
+    executable_directives: IndexMap<String, ExecutableDirective>,
     conflicts: &'a mut Vec<Conflict>,
 }
 
@@ -506,10 +551,11 @@ impl Reader<'_> {
                 ast::Definition::SchemaDefinition(_) | ast::Definition::SchemaExtension(_) => {
                     self.read_schema_directives(definition);
                 }
-                ast::Definition::DirectiveDefinition(_) => {
+                ast::Definition::DirectiveDefinition(definition) => {
                     // Federation, link, built-in and custom type-system directive definitions
                     // are not composed (Apollo composes custom ones only via
-                    // @composeDirective, which is refused below).
+                    // @composeDirective, which is refused below); custom executable ones are.
+                    self.read_directive_definition(definition);
                 }
                 ast::Definition::OperationDefinition(_)
                 | ast::Definition::FragmentDefinition(_) => {
@@ -525,6 +571,42 @@ impl Reader<'_> {
                 }
             }
         }
+    }
+
+    fn read_directive_definition(&mut self, definition: &ast::DirectiveDefinition) {
+        let name = definition.name.as_str();
+        if BUILT_IN_DIRECTIVES.contains(&name)
+            || self.links.directive(name).is_some()
+            || name == "link"
+            || name.starts_with("federation__")
+            || name.starts_with("link__")
+        {
+            return;
+        }
+        let mut locations: Vec<&'static str> = definition
+            .locations
+            .iter()
+            .map(|l| l.name())
+            .filter(|l| EXECUTABLE_LOCATIONS.contains(l))
+            .collect();
+        if locations.is_empty() {
+            return;
+        }
+        locations.sort_unstable();
+        let args = definition
+            .arguments
+            .iter()
+            .map(|a| (a.name.to_string(), self.input_value(a)))
+            .collect();
+        self.executable_directives.insert(
+            name.to_owned(),
+            ExecutableDirective {
+                description: definition.description.as_ref().map(|d| d.to_string()),
+                args,
+                repeatable: definition.repeatable,
+                locations,
+            },
+        );
     }
 
     fn read_schema_directives(&mut self, definition: &ast::Definition) {
