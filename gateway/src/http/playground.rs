@@ -160,6 +160,7 @@ fn render_page(url: impl Fn(&Asset) -> String) -> Bytes {
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Tessera GraphiQL</title>
+  <link rel="icon" href="data:,">
   <style>body {{ margin: 0; height: 100vh; }} #graphiql {{ height: 100vh; }}</style>
   <link rel="stylesheet" href="{graphiql_css}">
   <script src="{react}"></script>
