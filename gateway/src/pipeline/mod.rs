@@ -155,6 +155,16 @@ impl RequestFailure {
     }
 }
 
+/// A request error serializes as `{"errors": [...]}`: no `data` key at all.
+impl Serialize for RequestFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("errors", &self.errors)?;
+        map.end()
+    }
+}
+
 /// What the pipeline produced for one request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -163,15 +173,6 @@ pub enum Outcome {
     RequestError(RequestFailure),
     /// Execution ran (possibly with field errors).
     Response(Response),
-}
-
-impl Serialize for RequestFailure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(1))?;
-        map.serialize_entry("errors", &self.errors)?;
-        map.end()
-    }
 }
 
 /// Runs one GraphQL request through stages 2 to 5.
