@@ -1062,3 +1062,56 @@ async fn missing_local_assets_refuse_to_start() {
         .expect("refused");
     assert!(err.to_string().contains("npm install graphiql@3"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Overhead figures (run with `cargo test --release -p gateway --test http -- --ignored --nocapture`)
+
+#[tokio::test]
+#[ignore = "a measurement, not a check: run in release with --ignored --nocapture"]
+async fn measure_edge_overhead() {
+    let app = TestApp::shop(&GatewayConfig::default());
+    let engine = app.state.engine().expect("loaded");
+    let schema = engine.api_schema();
+    let limits = gateway::pipeline::validate::ParserLimits {
+        recursion: 500,
+        tokens: 15_000,
+    };
+    let rounds = 2_000u32;
+
+    // Parse and validate, cold: a fresh cache each time.
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        let cache = gateway::pipeline::validate::DocumentCache::new(1);
+        gateway::pipeline::validate::validate(schema, &cache, limits, SHOP_QUERY).expect("valid");
+    }
+    let cold = started.elapsed() / rounds;
+
+    // The same document from the cache.
+    let cache = gateway::pipeline::validate::DocumentCache::new(16);
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        gateway::pipeline::validate::validate(schema, &cache, limits, SHOP_QUERY).expect("valid");
+    }
+    let cached = started.elapsed() / rounds;
+
+    // A whole HTTP request through the router (decode, cached document and plan, execution
+    // by the in-process subgraphs, serialisation).
+    let body = json!({"query": SHOP_QUERY});
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        post(&app.router, &body, &[]).await;
+    }
+    let request = started.elapsed() / rounds;
+
+    // A request that never reaches a subgraph: the edge's own cost.
+    let body = json!({"query": "{ __typename }"});
+    let started = std::time::Instant::now();
+    for _ in 0..rounds {
+        post(&app.router, &body, &[]).await;
+    }
+    let edge_only = started.elapsed() / rounds;
+    println!(
+        "parse+validate cold {cold:?}, cached {cached:?}; request with 2 in-process subgraph \
+         calls {request:?}; request without subgraph {edge_only:?}"
+    );
+}
