@@ -36,6 +36,8 @@ pub enum ErrorCode {
     Forbidden,
     /// Something failed inside the gateway.
     InternalServerError,
+    /// The gateway is up but cannot serve yet (no supergraph loaded).
+    ServiceUnavailable,
 }
 
 impl ErrorCode {
@@ -53,6 +55,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::QueryPlanningFailed | ErrorCode::InternalServerError => 500,
             ErrorCode::SubgraphRequestFailure | ErrorCode::SubgraphError => 502,
+            ErrorCode::ServiceUnavailable => 503,
         }
     }
 
@@ -70,6 +73,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::InternalServerError => "INTERNAL_SERVER_ERROR",
+            ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
         }
     }
 }

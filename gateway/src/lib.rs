@@ -4,5 +4,26 @@
 //! # Layout
 //! See `docs/ARCHITECTURE.md` for one request traced end to end.
 //! - [`error`]: the client error vocabulary shared by every module.
+//! - [`boot`]: the first supergraph, from a file or composed from live subgraphs.
+//! - [`config`]: `gateway.toml` plus the `TESSERA_…` environment overlay.
+//! - [`http`]: the axum router (GraphQL over HTTP, GraphiQL, health) and `serve`.
+//! - [`pipeline`]: decode → validate → variables → plan → execute.
+//! - [`introspection`]: `__schema`/`__type` answered from the API schema.
+//! - [`executor`]: runs a plan over a [`transport::SubgraphClient`] and projects the response.
+//! - [`planner`]: pure query planning, from a validated operation to a [`planner::QueryPlan`].
+//! - [`supergraph`]: the supergraph model (graphs, keys, field ownership) and the API schema.
+//! - [`supergraph::compose`]: Federation v2 composition of subgraph SDLs.
+//! - [`transport`]: subgraph requests (the trait, and the pooled HTTP client).
 
+pub mod boot;
+pub mod config;
 pub mod error;
+pub mod executor;
+pub mod http;
+pub mod introspection;
+pub mod pipeline;
+pub mod planner;
+pub mod supergraph;
+pub mod transport;
+
+pub use http::{AppState, router, serve};

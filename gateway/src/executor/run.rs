@@ -1,0 +1,407 @@
+//! Walking the plan. Fetches in a `Parallel` run concurrently on the request's task; the data
+//! tree sits behind a mutex that is only held while building representations or merging a
+//! response, never across an `.await`.
+
+use std::sync::Mutex;
+
+use futures::FutureExt;
+use futures::future::{BoxFuture, join_all};
+use serde_json::{Map, Value};
+
+use super::ExecutionRequest;
+use super::entities;
+use crate::error::{ErrorCode, GraphqlError, PathSegment};
+use crate::planner::{FetchNode, FetchPathElement, PlanNode};
+use crate::transport::{SubgraphError, SubgraphRequest};
+
+/// An error whose path is still in data coordinates (translated after all fetches).
+#[derive(Debug)]
+pub(crate) struct PendingError {
+    pub error: GraphqlError,
+    pub data_path: Option<Vec<PathSegment>>,
+}
+
+struct State {
+    data: Value,
+    errors: Vec<PendingError>,
+}
+
+pub(crate) struct Runner<'a> {
+    request: &'a ExecutionRequest<'a>,
+    state: Mutex<State>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(request: &'a ExecutionRequest<'a>) -> Self {
+        Self {
+            request,
+            state: Mutex::new(State {
+                data: Value::Object(Map::new()),
+                errors: Vec::new(),
+            }),
+        }
+    }
+
+    pub fn finish(self) -> (Value, Vec<PendingError>) {
+        let state = self
+            .state
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (state.data, state.errors)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn run<'s>(&'s self, node: &'s PlanNode) -> BoxFuture<'s, ()> {
+        async move {
+            match node {
+                PlanNode::Sequence { nodes } => {
+                    for node in nodes {
+                        self.run(node).await;
+                    }
+                }
+                PlanNode::Parallel { nodes } => {
+                    join_all(nodes.iter().map(|n| self.run(n))).await;
+                }
+                PlanNode::Condition(condition) => {
+                    let value = self
+                        .request
+                        .variables
+                        .get(&condition.variable)
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    let branch = if value {
+                        &condition.if_clause
+                    } else {
+                        &condition.else_clause
+                    };
+                    if let Some(node) = branch {
+                        self.run(node).await;
+                    }
+                }
+                PlanNode::Fetch(fetch) => self.root_fetch(fetch).await,
+                PlanNode::Flatten(flatten) => match flatten.node.as_ref() {
+                    PlanNode::Fetch(fetch) => self.entity_fetch(fetch, &flatten.path).await,
+                    other => self.run(other).await,
+                },
+            }
+        }
+        .boxed()
+    }
+
+    fn variables(&self, fetch: &FetchNode) -> Map<String, Value> {
+        let mut variables = Map::new();
+        for name in &fetch.variable_usages {
+            if let Some(value) = self.request.variables.get(name) {
+                variables.insert(name.clone(), value.clone());
+            }
+        }
+        variables
+    }
+
+    fn subgraph_request(
+        &self,
+        fetch: &FetchNode,
+        variables: Map<String, Value>,
+    ) -> SubgraphRequest {
+        SubgraphRequest {
+            query: fetch.operation.clone(),
+            operation_name: None,
+            variables,
+            headers: self.request.headers.clone(),
+        }
+    }
+
+    async fn root_fetch(&self, fetch: &FetchNode) {
+        let request = self.subgraph_request(fetch, self.variables(fetch));
+        let result = self.request.client.execute(&fetch.subgraph, request).await;
+        let mut state = self.lock();
+        match result {
+            Ok(response) => {
+                let has_data = matches!(response.data, Some(Value::Object(_)));
+                if let Some(data) = response.data {
+                    entities::deep_merge(&mut state.data, data);
+                }
+                for error in response.errors.iter() {
+                    let data_path = error.path.as_deref().map(to_segments);
+                    let error = subgraph_error(&fetch.subgraph, error);
+                    match data_path {
+                        Some(path) => state.errors.push(PendingError {
+                            error,
+                            data_path: Some(path),
+                        }),
+                        None => {
+                            for key in &fetch.provides_keys {
+                                state.errors.push(PendingError {
+                                    error: error.clone(),
+                                    data_path: Some(vec![PathSegment::Key(key.clone())]),
+                                });
+                            }
+                        }
+                    }
+                }
+                if !has_data && response.errors.is_empty() {
+                    tracing::warn!(subgraph = %fetch.subgraph, "subgraph response has neither data nor errors");
+                    push_failures(
+                        &mut state.errors,
+                        fetch,
+                        invalid_response_message(&fetch.subgraph),
+                        &[Vec::new()],
+                    );
+                }
+            }
+            Err(error) => {
+                tracing::warn!(subgraph = %fetch.subgraph, fetch = fetch.id, error = %error, "subgraph request failed");
+                push_failures(
+                    &mut state.errors,
+                    fetch,
+                    error.client_message(),
+                    &[Vec::new()],
+                );
+            }
+        }
+    }
+
+    async fn entity_fetch(&self, fetch: &FetchNode, path: &[FetchPathElement]) {
+        let collected = {
+            let state = self.lock();
+            entities::collect(&state.data, path, &fetch.requires, &fetch.nullable_inputs)
+        };
+        if collected.representations.is_empty() {
+            return;
+        }
+        let mut variables = self.variables(fetch);
+        variables.insert(
+            fetch.representations_variable.clone(),
+            Value::Array(collected.representations),
+        );
+        let request = self.subgraph_request(fetch, variables);
+        let result = self.request.client.execute(&fetch.subgraph, request).await;
+        let mut state = self.lock();
+        let response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                tracing::warn!(subgraph = %fetch.subgraph, fetch = fetch.id, error = %error, "subgraph request failed");
+                let items = affected_items(&state.data, path, &collected.item_representation);
+                push_failures(&mut state.errors, fetch, error.client_message(), &items);
+                return;
+            }
+        };
+        let entities = match response.data {
+            Some(Value::Object(mut data)) => match data.remove("_entities") {
+                Some(Value::Array(list)) => Some(list),
+                _ => None,
+            },
+            _ => None,
+        };
+        // Which entities each error belongs to, read before the entities are merged away.
+        let error_entities: Vec<Option<Vec<usize>>> = response
+            .errors
+            .iter()
+            .map(|error| entity_indices(error.path.as_deref(), entities.as_deref()))
+            .collect();
+        let merged = match entities {
+            Some(list) => {
+                let consistent = entities::merge_back(
+                    &mut state.data,
+                    path,
+                    &collected.item_representation,
+                    list,
+                );
+                if !consistent {
+                    tracing::error!(
+                        fetch = fetch.id,
+                        "data changed shape while an entity fetch was in flight"
+                    );
+                }
+                true
+            }
+            None => false,
+        };
+        if response.errors.is_empty() && !merged {
+            tracing::warn!(subgraph = %fetch.subgraph, "entity response has no `_entities` list");
+            let items = affected_items(&state.data, path, &collected.item_representation);
+            push_failures(
+                &mut state.errors,
+                fetch,
+                invalid_response_message(&fetch.subgraph),
+                &items,
+            );
+            return;
+        }
+        if response.errors.is_empty() {
+            return;
+        }
+        let all_paths = entities::item_paths(&state.data, path);
+        for (error, indices) in response.errors.iter().zip(error_entities) {
+            let graphql_error = subgraph_error(&fetch.subgraph, error);
+            match indices {
+                Some(indices) => {
+                    let rest = entity_relative_path(error.path.as_deref().unwrap_or_default());
+                    for (item, slot) in collected.item_representation.iter().enumerate() {
+                        if slot.is_some_and(|s| indices.contains(&s))
+                            && let Some(item_path) = all_paths.get(item)
+                        {
+                            let mut data_path = item_path.clone();
+                            data_path.extend(rest.iter().cloned());
+                            state.errors.push(PendingError {
+                                error: graphql_error.clone(),
+                                data_path: Some(data_path),
+                            });
+                        }
+                    }
+                }
+                None => {
+                    let first = fetch.provides_keys.first().cloned();
+                    for (item, slot) in all_paths.iter().zip(&collected.item_representation) {
+                        if slot.is_none() {
+                            continue;
+                        }
+                        let mut data_path = item.clone();
+                        if let Some(key) = &first {
+                            data_path.push(PathSegment::Key(key.clone()));
+                        }
+                        state.errors.push(PendingError {
+                            error: graphql_error.clone(),
+                            data_path: Some(data_path),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The entities an `_entities` error is about: the index in its path; or, for subgraphs that
+/// leave the index out (async-graphql does), the entities whose data is null somewhere along
+/// the rest of the path. `None` when the error is not about `_entities`.
+fn entity_indices(path: Option<&[Value]>, entities: Option<&[Value]>) -> Option<Vec<usize>> {
+    let path = path?;
+    if path.first().and_then(Value::as_str) != Some("_entities") {
+        return None;
+    }
+    if let Some(index) = path.get(1).and_then(Value::as_u64) {
+        return Some(vec![index as usize]);
+    }
+    let rest = &path[1..];
+    let entities = entities?;
+    let broken = |entity: &Value| {
+        let mut value = entity;
+        for segment in rest {
+            let next = match segment {
+                Value::String(key) => value.get(key.as_str()),
+                Value::Number(n) => n.as_u64().and_then(|i| value.get(i as usize)),
+                _ => None,
+            };
+            match next {
+                None | Some(Value::Null) => return true,
+                Some(v) => value = v,
+            }
+        }
+        false
+    };
+    Some(
+        entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| broken(e))
+            .map(|(i, _)| i)
+            .collect(),
+    )
+}
+
+/// The part of an `_entities` error path below the entity.
+fn entity_relative_path(path: &[Value]) -> Vec<PathSegment> {
+    let skip = if path.get(1).is_some_and(Value::is_u64) {
+        2
+    } else {
+        1
+    };
+    to_segments(path.get(skip..).unwrap_or_default())
+}
+
+fn invalid_response_message(subgraph: &str) -> String {
+    format!("subgraph `{subgraph}` sent an invalid response")
+}
+
+/// Paths of the objects that had a representation.
+fn affected_items(
+    data: &Value,
+    path: &[FetchPathElement],
+    slots: &[Option<usize>],
+) -> Vec<Vec<PathSegment>> {
+    entities::item_paths(data, path)
+        .into_iter()
+        .zip(slots)
+        .filter(|(_, slot)| slot.is_some())
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// A failed fetch: an error at every client path it leaves empty (for root fetches, each root
+/// field; for entity fetches, the first field it was to provide on each object).
+fn push_failures(
+    errors: &mut Vec<PendingError>,
+    fetch: &FetchNode,
+    message: String,
+    items: &[Vec<PathSegment>],
+) {
+    let mut error = GraphqlError::new(ErrorCode::SubgraphRequestFailure, message);
+    error
+        .extensions
+        .insert("service".into(), Value::String(fetch.subgraph.clone()));
+    let root = fetch.requires.is_empty();
+    for item in items {
+        let keys: &[String] = if root {
+            &fetch.provides_keys
+        } else {
+            fetch.provides_keys.get(..1).unwrap_or(&[])
+        };
+        for key in keys {
+            let mut path = item.clone();
+            path.push(PathSegment::Key(key.clone()));
+            errors.push(PendingError {
+                error: error.clone(),
+                data_path: Some(path),
+            });
+        }
+        if keys.is_empty() {
+            errors.push(PendingError {
+                error: error.clone(),
+                data_path: Some(item.clone()),
+            });
+        }
+    }
+}
+
+/// A subgraph's error, its own code kept (or `SUBGRAPH_ERROR`), its locations dropped (they
+/// point into the subgraph operation, not the client's document).
+fn subgraph_error(subgraph: &str, error: &SubgraphError) -> GraphqlError {
+    let mut out = GraphqlError::new(ErrorCode::SubgraphError, error.message.clone());
+    for (key, value) in &error.extensions {
+        out.extensions.insert(key.clone(), value.clone());
+    }
+    if !out.extensions.get("code").is_some_and(Value::is_string) {
+        out.extensions.insert(
+            "code".into(),
+            Value::String(ErrorCode::SubgraphError.as_str().into()),
+        );
+    }
+    out.extensions
+        .insert("service".into(), Value::String(subgraph.to_owned()));
+    out
+}
+
+fn to_segments(path: &[Value]) -> Vec<PathSegment> {
+    path.iter()
+        .filter_map(|segment| match segment {
+            Value::String(key) => Some(PathSegment::Key(key.clone())),
+            Value::Number(n) => n.as_u64().map(|i| PathSegment::Index(i as usize)),
+            _ => None,
+        })
+        .collect()
+}

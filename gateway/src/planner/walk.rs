@@ -1,0 +1,981 @@
+//! The walk: assigning every selected field to a fetch group.
+//!
+//! The walk goes down the normalised operation with a *position*: the group (and the place in
+//! its selection) that is being filled, the type there, the data path, and what `@provides`
+//! makes available along this path. At each field:
+//!
+//! 1. if the position's subgraph can resolve it, it goes into the same group (stay in the
+//!    subgraph as long as possible);
+//! 2. otherwise the walk *jumps*: it picks a subgraph that resolves the field and is reachable
+//!    through `@key`s the current subgraph can supply (fewest hops, then fewest further jumps
+//!    below the field), adds `__typename` and the key fields to the current group, and continues
+//!    in the entity group for (target, path, current group), which merges every field that makes
+//!    the same jump;
+//! 3. a field with `@requires` always goes through an entity group of its subgraph whose
+//!    representation also carries the required fields; those are walked first at the same
+//!    position (possibly jumping themselves) and the group depends on every group they landed in.
+//!
+//! Abstract positions either stay abstract (when the subgraph resolves everything selected on
+//! the interface) or are split into one inline fragment per concrete type the subgraph knows,
+//! each walked as an object position with a type condition in the path.
+
+use apollo_compiler::ast::{self, OperationType};
+use apollo_compiler::executable::{self, SelectionSet};
+use apollo_compiler::{Node, name};
+use indexmap::IndexSet;
+
+use super::budget::Budget;
+use super::error::PlanError;
+use super::groups::{GroupId, Groups, SelId, collect_variables};
+use super::operation::{
+    NField, NFieldKind, NFragment, NItem, NSelection, NormalizedOperation, VarCondition,
+};
+use super::plan::FetchPathElement;
+use crate::supergraph::{FieldId, Key, SubgraphId, Supergraph, TypeId, TypeKind};
+
+/// What `@provides` makes resolvable at a position: a field set on the position's type.
+type Provided<'a> = Option<&'a SelectionSet>;
+
+/// One hop of an entity jump: to `to`, through its key number `key`.
+#[derive(Debug, Clone, Copy)]
+struct Hop {
+    to: SubgraphId,
+    key: usize,
+}
+
+pub(crate) struct Walker<'a> {
+    pub supergraph: &'a Supergraph,
+    pub groups: Groups,
+    pub budget: &'a mut Budget,
+    pub label_enabled: &'a dyn Fn(&str) -> bool,
+}
+
+/// How a jump target ranks: hops, no group to merge into, fetches below, graph order.
+type Rank = (usize, bool, usize, SubgraphId);
+
+/// Most hops tried between two subgraphs for one field.
+const MAX_HOPS: usize = 3;
+
+impl<'a> Walker<'a> {
+    /// Phase "walk": every root field goes to a root group, then down.
+    pub fn walk_operation(
+        &mut self,
+        operation: &NormalizedOperation,
+    ) -> Result<Vec<GroupId>, PlanError> {
+        let mut roots = Vec::new();
+        let mut fields = Vec::new();
+        flatten_root(
+            &operation.selection,
+            operation.root_type,
+            self.supergraph,
+            &[],
+            &mut fields,
+        );
+        for (field, pending) in fields {
+            let NFieldKind::Field(id) = field.kind else {
+                continue;
+            };
+            let subgraph = self.choose_root_subgraph(id, field, operation.kind)?;
+            let group = match operation.kind {
+                OperationType::Mutation => {
+                    let g = self.groups.new_root(subgraph, operation.kind);
+                    roots.push(g);
+                    g
+                }
+                _ => match self.groups.root_by_subgraph.get(&subgraph) {
+                    Some(&g) => g,
+                    None => {
+                        let g = self.groups.new_root(subgraph, operation.kind);
+                        self.groups.root_by_subgraph.insert(subgraph, g);
+                        roots.push(g);
+                        g
+                    }
+                },
+            };
+            let selection = self.groups.groups[group].selection;
+            let conditions: Vec<VarCondition> = pending.clone();
+            self.emit_field(
+                group,
+                selection,
+                operation.root_type,
+                field,
+                id,
+                &[],
+                None,
+                &pending,
+                &conditions,
+            )?;
+        }
+        Ok(roots)
+    }
+
+    fn choose_root_subgraph(
+        &mut self,
+        field: FieldId,
+        selected: &NField,
+        kind: OperationType,
+    ) -> Result<SubgraphId, PlanError> {
+        let info = self.supergraph.field(field);
+        let mut best: Option<(usize, bool, SubgraphId)> = None;
+        for entry in &info.graphs {
+            if !entry.resolves(self.label_enabled) {
+                continue;
+            }
+            let cost = self.subtree_cost(entry.graph, field, selected.selection.as_ref(), 0);
+            let existing = kind != OperationType::Mutation
+                && self.groups.root_by_subgraph.contains_key(&entry.graph);
+            let candidate = (cost, !existing, entry.graph);
+            if best.is_none_or(|b| candidate < b) {
+                best = Some(candidate);
+            }
+        }
+        best.map(|(_, _, g)| g)
+            .ok_or_else(|| PlanError::Unsatisfiable {
+                field: self.coordinate(field),
+                reason: "no subgraph resolves it".into(),
+            })
+    }
+
+    /// How many fields below `field` the subgraph cannot resolve itself (a proxy for the
+    /// number of fetches it would cost), looked at a few levels deep.
+    fn subtree_cost(
+        &self,
+        graph: SubgraphId,
+        field: FieldId,
+        selection: Option<&NSelection>,
+        depth: usize,
+    ) -> usize {
+        let Some(selection) = selection else { return 0 };
+        if depth > 3 {
+            return 0;
+        }
+        let provides = self
+            .supergraph
+            .field(field)
+            .in_graph(graph)
+            .and_then(|e| e.provides.as_deref());
+        let parent = self.supergraph.field(field).named_type;
+        let mut cost = 0;
+        let mut stack: Vec<&NItem> = selection.items.iter().collect();
+        while let Some(item) = stack.pop() {
+            match item {
+                NItem::Fragment(fragment) => stack.extend(fragment.selection.items.iter()),
+                NItem::Field(f) => {
+                    let NFieldKind::Field(_) = f.kind else {
+                        continue;
+                    };
+                    let target = self.supergraph.field_id(parent, &f.name).or(match f.kind {
+                        NFieldKind::Field(id) => Some(id),
+                        _ => None,
+                    });
+                    let Some(id) = target else { continue };
+                    if self.resolves_locally(graph, id, provides) {
+                        cost += self.subtree_cost(graph, id, f.selection.as_ref(), depth + 1);
+                    } else {
+                        cost += 1;
+                    }
+                }
+            }
+        }
+        cost
+    }
+
+    /// Whether `graph` resolves `field` where the walk stands, without a jump.
+    fn resolves_locally(&self, graph: SubgraphId, field: FieldId, provided: Provided<'_>) -> bool {
+        let info = self.supergraph.field(field);
+        if let Some(entry) = info.in_graph(graph)
+            && entry.resolves(self.label_enabled)
+            && entry.requires.is_none()
+            && entry.context_arguments.is_empty()
+        {
+            return true;
+        }
+        provided.is_some_and(|p| provided_child(p, &info.name).is_some())
+    }
+
+    /// Walks `items` at a position.
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let supergraph = self.supergraph;
+        if supergraph.type_info(ty).kind.is_abstract() {
+            return self.walk_abstract(group, sel, ty, items, path, provided, pending, conditions);
+        }
+        for item in items {
+            self.budget.tick()?;
+            match item {
+                NItem::Field(field) => {
+                    self.field(group, sel, ty, field, path, provided, pending, conditions)?
+                }
+                NItem::Fragment(fragment) => {
+                    if fragment
+                        .type_condition
+                        .is_some_and(|c| !supergraph.is_possible_type(c, ty))
+                    {
+                        continue;
+                    }
+                    let pending = concat(pending, &fragment.conditions);
+                    let conditions = concat(conditions, &fragment.conditions);
+                    self.walk(
+                        group,
+                        sel,
+                        ty,
+                        &fragment.selection.items,
+                        path,
+                        provided,
+                        &pending,
+                        &conditions,
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_abstract(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let supergraph = self.supergraph;
+        let subgraph = self.groups.groups[group].subgraph;
+        let possible = supergraph.possible_types_in_graph(ty, subgraph);
+        // The runtime type decides what applies: always ask for it at abstract positions.
+        self.groups
+            .arena
+            .field(sel, None, &name!("__typename"), &[], &[]);
+        self.groups.contribute(group, conditions);
+
+        if self.abstract_is_local(subgraph, ty, items, provided) {
+            for item in items {
+                self.budget.tick()?;
+                match item {
+                    NItem::Field(field) => {
+                        self.field(group, sel, ty, field, path, provided, pending, conditions)?
+                    }
+                    NItem::Fragment(fragment) => self.abstract_fragment(
+                        group, sel, ty, &possible, fragment, path, provided, pending, conditions,
+                    )?,
+                }
+            }
+            return Ok(());
+        }
+        // Split by concrete type: each is planned as an object position.
+        for object in possible {
+            self.budget.tick()?;
+            let name = supergraph.type_info(object).name.clone();
+            let fragment = self.groups.arena.fragment(sel, Some(&name), &[]);
+            let path = with(
+                path,
+                FetchPathElement::TypeCondition(vec![name.to_string()]),
+            );
+            self.walk(
+                group, fragment, object, items, &path, provided, pending, conditions,
+            )?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn abstract_fragment(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        possible: &[TypeId],
+        fragment: &NFragment,
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let supergraph = self.supergraph;
+        let subgraph = self.groups.groups[group].subgraph;
+        let pending = concat(pending, &fragment.conditions);
+        let conditions = concat(conditions, &fragment.conditions);
+        let items = &fragment.selection.items;
+        let condition = match fragment.type_condition {
+            None => {
+                return self.walk_abstract_items(
+                    group,
+                    sel,
+                    ty,
+                    items,
+                    path,
+                    provided,
+                    &pending,
+                    &conditions,
+                );
+            }
+            Some(c) if c == ty => {
+                return self.walk_abstract_items(
+                    group,
+                    sel,
+                    ty,
+                    items,
+                    path,
+                    provided,
+                    &pending,
+                    &conditions,
+                );
+            }
+            Some(c) => c,
+        };
+        let inter: Vec<TypeId> = possible
+            .iter()
+            .copied()
+            .filter(|&p| supergraph.is_possible_type(condition, p))
+            .collect();
+        if inter.is_empty() {
+            return Ok(());
+        }
+        let condition_info = supergraph.type_info(condition);
+        let covers_all = possible.iter().all(|p| inter.contains(p));
+        if condition_info.kind.is_abstract() && covers_all {
+            // A supertype (or an equivalent abstract type) of `ty` here: no narrowing.
+            return self.walk_abstract_items(
+                group,
+                sel,
+                ty,
+                items,
+                path,
+                provided,
+                &pending,
+                &conditions,
+            );
+        }
+        if condition_info.kind == TypeKind::Object || !supergraph.type_in_graph(condition, subgraph)
+        {
+            for object in inter {
+                let name = supergraph.type_info(object).name.clone();
+                let fragment_sel = self.groups.arena.fragment(sel, Some(&name), &[]);
+                let path = with(
+                    path,
+                    FetchPathElement::TypeCondition(vec![name.to_string()]),
+                );
+                self.walk(
+                    group,
+                    fragment_sel,
+                    object,
+                    items,
+                    &path,
+                    provided,
+                    &pending,
+                    &conditions,
+                )?;
+            }
+            return Ok(());
+        }
+        let fragment_sel = self
+            .groups
+            .arena
+            .fragment(sel, Some(&condition_info.name), &[]);
+        let names = inter
+            .iter()
+            .map(|t| supergraph.type_info(*t).name.to_string())
+            .collect();
+        let path = with(path, FetchPathElement::TypeCondition(names));
+        self.walk(
+            group,
+            fragment_sel,
+            condition,
+            items,
+            &path,
+            provided,
+            &pending,
+            &conditions,
+        )
+    }
+
+    /// Walks items at an abstract position that stays abstract.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_abstract_items(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let subgraph = self.groups.groups[group].subgraph;
+        let possible = self.supergraph.possible_types_in_graph(ty, subgraph);
+        for item in items {
+            self.budget.tick()?;
+            match item {
+                NItem::Field(field) => {
+                    self.field(group, sel, ty, field, path, provided, pending, conditions)?
+                }
+                NItem::Fragment(fragment) => self.abstract_fragment(
+                    group, sel, ty, &possible, fragment, path, provided, pending, conditions,
+                )?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether every field selected on abstract `ty` itself resolves in `subgraph` on `ty`.
+    fn abstract_is_local(
+        &self,
+        subgraph: SubgraphId,
+        ty: TypeId,
+        items: &[NItem],
+        provided: Provided<'_>,
+    ) -> bool {
+        items.iter().all(|item| match item {
+            NItem::Field(field) => match field.kind {
+                NFieldKind::Field(_) => self
+                    .supergraph
+                    .field_id(ty, &field.name)
+                    .is_some_and(|id| self.resolves_locally(subgraph, id, provided)),
+                _ => true,
+            },
+            NItem::Fragment(fragment) => match fragment.type_condition {
+                None => self.abstract_is_local(subgraph, ty, &fragment.selection.items, provided),
+                Some(c) if c == ty => {
+                    self.abstract_is_local(subgraph, ty, &fragment.selection.items, provided)
+                }
+                Some(_) => true,
+            },
+        })
+    }
+
+    /// One selected field at an object (or abstract-kept) position.
+    #[allow(clippy::too_many_arguments)]
+    fn field(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        field: &NField,
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let id = match field.kind {
+            NFieldKind::Typename | NFieldKind::Introspection => return Ok(()),
+            NFieldKind::Field(_) => self.supergraph.field_id(ty, &field.name).ok_or_else(|| {
+                PlanError::UnknownField(format!(
+                    "{}.{}",
+                    self.supergraph.type_info(ty).name,
+                    field.name
+                ))
+            })?,
+        };
+        let subgraph = self.groups.groups[group].subgraph;
+        if self.resolves_locally(subgraph, id, provided) {
+            return self.emit_field(
+                group, sel, ty, field, id, path, provided, pending, conditions,
+            );
+        }
+        self.jump(
+            group, sel, ty, field, id, path, provided, pending, conditions,
+        )
+    }
+
+    /// Adds the field to the group at `sel` and walks its selection in the same subgraph.
+    #[allow(clippy::too_many_arguments)]
+    fn emit_field(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        _ty: TypeId,
+        field: &NField,
+        id: FieldId,
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        self.budget.tick()?;
+        let supergraph = self.supergraph;
+        let info = supergraph.field(id);
+        let directives = condition_directives(&concat(pending, &field.conditions));
+        let alias = (field.data_key != field.name).then_some(&field.data_key);
+        let child = self
+            .groups
+            .arena
+            .field(sel, alias, &field.name, &field.arguments, &directives);
+        let conditions = concat(conditions, &field.conditions);
+        {
+            let g = &mut self.groups.groups[group];
+            for argument in &field.arguments {
+                collect_variables(&argument.value, &mut g.variables);
+            }
+            for directive in &directives {
+                for argument in &directive.arguments {
+                    collect_variables(&argument.value, &mut g.variables);
+                }
+            }
+        }
+        self.groups.contribute(group, &conditions);
+        let Some(selection) = &field.selection else {
+            return Ok(());
+        };
+        let subgraph = self.groups.groups[group].subgraph;
+        let child_provided = match info.in_graph(subgraph).and_then(|e| e.provides.as_deref()) {
+            Some(provides)
+                if info
+                    .in_graph(subgraph)
+                    .is_some_and(|e| e.resolves(self.label_enabled)) =>
+            {
+                Some(provides)
+            }
+            _ => provided.and_then(|p| provided_child(p, &field.name)),
+        };
+        let mut child_path = with(path, FetchPathElement::Key(field.data_key.to_string()));
+        for _ in 0..list_depth(&info.ty) {
+            child_path.push(FetchPathElement::List);
+        }
+        self.walk(
+            group,
+            child,
+            info.named_type,
+            &selection.items,
+            &child_path,
+            child_provided,
+            &[],
+            &conditions,
+        )
+    }
+
+    /// Resolves a field the current subgraph cannot: through one or more `@key` hops.
+    #[allow(clippy::too_many_arguments)]
+    fn jump(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        field: &NField,
+        id: FieldId,
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let supergraph = self.supergraph;
+        let source = self.groups.groups[group].subgraph;
+        let info = supergraph.field(id);
+        let ty_info = supergraph.type_info(ty);
+
+        // Entity groups are keyed without the trailing type condition: the representation
+        // selection already filters by type, so `... on Book` and `... on Movie` fields going
+        // to the same subgraph share one fetch.
+        let entity_path = trim_type_conditions(path);
+        // Candidates: graphs that resolve the field and can be asked for the entity.
+        let mut best: Option<(Rank, Vec<Hop>)> = None;
+        for entry in &info.graphs {
+            if !entry.resolves(self.label_enabled) {
+                continue;
+            }
+            let Some(route) = self.route(source, entry.graph, ty, provided) else {
+                continue;
+            };
+            let existing =
+                self.groups
+                    .index
+                    .contains_key(&(entry.graph, entity_path.to_vec(), group));
+            let cost = self.subtree_cost(entry.graph, id, field.selection.as_ref(), 0);
+            let rank = (route.len(), !existing, cost, entry.graph);
+            if best.as_ref().is_none_or(|(b, _)| rank < *b) {
+                best = Some((rank, route));
+            }
+        }
+        let Some((_, route)) = best else {
+            let reason = if ty_info.is_entity() {
+                format!(
+                    "no subgraph that resolves it can be reached from `{}` through a key it can supply",
+                    supergraph.subgraph(source).name
+                )
+            } else {
+                format!(
+                    "`{}` is not an entity and `{}` does not resolve the field",
+                    ty_info.name,
+                    supergraph.subgraph(source).name
+                )
+            };
+            return Err(PlanError::Unsatisfiable {
+                field: self.coordinate(id),
+                reason,
+            });
+        };
+
+        let target = route.last().map(|h| h.to).unwrap_or(source);
+        let target_entry = info.in_graph(target);
+        if target_entry.is_some_and(|e| !e.context_arguments.is_empty()) {
+            // Refused rather than planned without its argument: a wrong answer is worse.
+            return Err(PlanError::Unsatisfiable {
+                field: self.coordinate(id),
+                reason: "`@fromContext` arguments are not supported yet".into(),
+            });
+        }
+        let requires = target_entry.and_then(|e| e.requires.clone());
+        let (mut current_group, mut current_sel) = (group, sel);
+        let mut requires_sel = None;
+        for hop in &route {
+            let key = self.key(hop.to, ty, hop.key)?;
+            let typename = name!("__typename");
+            self.groups
+                .arena
+                .field(current_sel, None, &typename, &[], &[]);
+            self.add_field_set(current_group, current_sel, &key.selection);
+            self.groups.contribute(current_group, conditions);
+            let next = self.groups.entity(hop.to, entity_path, current_group);
+            let (next_sel, next_req) = self.groups.entity_fragment(next, ty, &ty_info.name);
+            self.groups.arena.field(next_req, None, &typename, &[], &[]);
+            self.add_field_set(next, next_req, &key.selection);
+            current_group = next;
+            current_sel = next_sel;
+            requires_sel = Some(next_req);
+        }
+
+        if let (Some(required), Some(requires_sel)) = (requires, requires_sel) {
+            // The required fields are fetched at the same position first (jumping as needed);
+            // the requiring group waits for every group they land in.
+            let items = self.requires_items(ty, &required)?;
+            self.groups.recorders.push(IndexSet::new());
+            let walked = self.walk(group, sel, ty, &items, path, provided, &[], conditions);
+            let touched = self.groups.recorders.pop().unwrap_or_default();
+            walked?;
+            for dependency in touched {
+                self.groups.add_dependency(current_group, dependency);
+            }
+            self.add_field_set(current_group, requires_sel, &required);
+            for name in required.fields().map(|f| f.name.to_string()) {
+                let inputs = &mut self.groups.groups[current_group].nullable_inputs;
+                if !inputs.contains(&name) {
+                    inputs.push(name);
+                }
+            }
+        }
+        self.emit_field(
+            current_group,
+            current_sel,
+            ty,
+            field,
+            id,
+            path,
+            None,
+            pending,
+            conditions,
+        )
+    }
+
+    /// The shortest chain of key hops from `source` to `target` for entity `ty`.
+    fn route(
+        &self,
+        source: SubgraphId,
+        target: SubgraphId,
+        ty: TypeId,
+        provided: Provided<'_>,
+    ) -> Option<Vec<Hop>> {
+        let ty_info = self.supergraph.type_info(ty);
+        let direct = |from: SubgraphId, to: SubgraphId, provided: Provided<'_>| -> Option<Hop> {
+            let keys = &ty_info.in_graph(to)?.keys;
+            keys.iter()
+                .enumerate()
+                .find(|(_, k)| k.resolvable && self.can_supply(from, ty, &k.selection, provided))
+                .map(|(key, _)| Hop { to, key })
+        };
+        if let Some(hop) = direct(source, target, provided) {
+            return Some(vec![hop]);
+        }
+        // Breadth-first through intermediate graphs.
+        let mut frontier: Vec<(SubgraphId, Vec<Hop>)> = vec![(source, Vec::new())];
+        let mut seen = vec![source];
+        for _ in 1..MAX_HOPS {
+            let mut next = Vec::new();
+            for (from, hops) in &frontier {
+                for graph in ty_info.graphs.iter().map(|g| g.graph) {
+                    if seen.contains(&graph) {
+                        continue;
+                    }
+                    let from_provided = if *from == source { provided } else { None };
+                    let Some(hop) = direct(*from, graph, from_provided) else {
+                        continue;
+                    };
+                    let mut chain = hops.clone();
+                    chain.push(hop);
+                    if let Some(last) = direct(graph, target, None) {
+                        chain.push(last);
+                        return Some(chain);
+                    }
+                    seen.push(graph);
+                    next.push((graph, chain));
+                }
+            }
+            frontier = next;
+        }
+        None
+    }
+
+    /// Whether `graph` can put these key fields of `ty` into a representation.
+    fn can_supply(
+        &self,
+        graph: SubgraphId,
+        ty: TypeId,
+        set: &SelectionSet,
+        provided: Provided<'_>,
+    ) -> bool {
+        let ty_info = self.supergraph.type_info(ty);
+        let own_keys = ty_info
+            .in_graph(graph)
+            .map(|g| g.keys.as_slice())
+            .unwrap_or_default();
+        set.selections.iter().all(|selection| match selection {
+            executable::Selection::Field(f) => {
+                let Some(id) = self.supergraph.field_id(ty, &f.name) else {
+                    return f.name == "__typename";
+                };
+                let in_own_key = own_keys
+                    .iter()
+                    .any(|k| k.selection.fields().any(|kf| kf.name == f.name));
+                let direct = self.resolves_locally(graph, id, provided) || in_own_key;
+                if !direct {
+                    return false;
+                }
+                if f.selection_set.selections.is_empty() {
+                    return true;
+                }
+                let child = self.supergraph.field(id).named_type;
+                let child_provided = provided.and_then(|p| provided_child(p, &f.name));
+                self.can_supply(graph, child, &f.selection_set, child_provided)
+            }
+            executable::Selection::InlineFragment(fragment) => {
+                let inner = fragment
+                    .type_condition
+                    .as_ref()
+                    .and_then(|t| self.supergraph.type_id(t))
+                    .unwrap_or(ty);
+                self.can_supply(graph, inner, &fragment.selection_set, provided)
+            }
+            executable::Selection::FragmentSpread(_) => false,
+        })
+    }
+
+    fn key(&self, graph: SubgraphId, ty: TypeId, index: usize) -> Result<Key, PlanError> {
+        self.supergraph
+            .type_info(ty)
+            .in_graph(graph)
+            .and_then(|g| g.keys.get(index))
+            .cloned()
+            .ok_or_else(|| PlanError::Unsatisfiable {
+                field: self.supergraph.type_info(ty).name.to_string(),
+                reason: "key vanished".into(),
+            })
+    }
+
+    /// Adds a key or requires field set (no aliases, no conditions) under `sel`.
+    fn add_field_set(&mut self, group: GroupId, sel: SelId, set: &SelectionSet) {
+        for selection in &set.selections {
+            match selection {
+                executable::Selection::Field(f) => {
+                    let child = self
+                        .groups
+                        .arena
+                        .field(sel, None, &f.name, &f.arguments, &[]);
+                    for argument in &f.arguments {
+                        collect_variables(
+                            &argument.value,
+                            &mut self.groups.groups[group].variables,
+                        );
+                    }
+                    if !f.selection_set.selections.is_empty() {
+                        self.add_field_set(group, child, &f.selection_set);
+                    }
+                }
+                executable::Selection::InlineFragment(fragment) => {
+                    let child =
+                        self.groups
+                            .arena
+                            .fragment(sel, fragment.type_condition.as_ref(), &[]);
+                    self.add_field_set(group, child, &fragment.selection_set);
+                }
+                executable::Selection::FragmentSpread(_) => {}
+            }
+        }
+    }
+
+    /// A `@requires` field set as normalised items on `ty`.
+    fn requires_items(&self, ty: TypeId, set: &SelectionSet) -> Result<Vec<NItem>, PlanError> {
+        let mut items = Vec::with_capacity(set.selections.len());
+        for selection in &set.selections {
+            match selection {
+                executable::Selection::Field(f) => {
+                    let id = self.supergraph.field_id(ty, &f.name).ok_or_else(|| {
+                        PlanError::UnknownField(format!(
+                            "{}.{}",
+                            self.supergraph.type_info(ty).name,
+                            f.name
+                        ))
+                    })?;
+                    let info = self.supergraph.field(id);
+                    let selection = if f.selection_set.selections.is_empty() {
+                        None
+                    } else {
+                        Some(NSelection {
+                            items: self.requires_items(info.named_type, &f.selection_set)?,
+                        })
+                    };
+                    items.push(NItem::Field(NField {
+                        kind: NFieldKind::Field(id),
+                        name: f.name.clone(),
+                        response_key: f.name.clone(),
+                        data_key: f.name.clone(),
+                        arguments: f.arguments.clone(),
+                        conditions: Vec::new(),
+                        parent: ty,
+                        ty: info.ty.clone(),
+                        selection,
+                    }));
+                }
+                executable::Selection::InlineFragment(fragment) => {
+                    let inner = match &fragment.type_condition {
+                        Some(t) => Some(
+                            self.supergraph
+                                .type_id(t)
+                                .ok_or_else(|| PlanError::UnknownType(t.to_string()))?,
+                        ),
+                        None => None,
+                    };
+                    items.push(NItem::Fragment(NFragment {
+                        type_condition: inner,
+                        conditions: Vec::new(),
+                        selection: NSelection {
+                            items: self
+                                .requires_items(inner.unwrap_or(ty), &fragment.selection_set)?,
+                        },
+                    }));
+                }
+                executable::Selection::FragmentSpread(_) => {}
+            }
+        }
+        Ok(items)
+    }
+
+    fn coordinate(&self, field: FieldId) -> String {
+        let info = self.supergraph.field(field);
+        format!(
+            "{}.{}",
+            self.supergraph.type_info(info.parent).name,
+            info.name
+        )
+    }
+}
+
+/// Root fields in order, with the variable conditions of the fragments they sit in.
+fn flatten_root<'s>(
+    selection: &'s NSelection,
+    root: TypeId,
+    supergraph: &Supergraph,
+    pending: &[VarCondition],
+    out: &mut Vec<(&'s NField, Vec<VarCondition>)>,
+) {
+    for item in &selection.items {
+        match item {
+            NItem::Field(field) => out.push((field, pending.to_vec())),
+            NItem::Fragment(fragment) => {
+                if fragment
+                    .type_condition
+                    .is_none_or(|c| supergraph.is_possible_type(c, root))
+                {
+                    flatten_root(
+                        &fragment.selection,
+                        root,
+                        supergraph,
+                        &concat(pending, &fragment.conditions),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The sub-selection of a `@provides` field set for field `name`, if it provides it.
+fn provided_child<'p>(provided: &'p SelectionSet, name: &str) -> Option<&'p SelectionSet> {
+    for selection in &provided.selections {
+        match selection {
+            executable::Selection::Field(f) if f.name == name => return Some(&f.selection_set),
+            executable::Selection::InlineFragment(fragment) => {
+                if let Some(found) = provided_child(&fragment.selection_set, name) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn list_depth(ty: &ast::Type) -> usize {
+    match ty {
+        ast::Type::Named(_) | ast::Type::NonNullNamed(_) => 0,
+        ast::Type::List(inner) | ast::Type::NonNullList(inner) => 1 + list_depth(inner),
+    }
+}
+
+/// The path without its trailing type conditions.
+fn trim_type_conditions(path: &[FetchPathElement]) -> &[FetchPathElement] {
+    let mut end = path.len();
+    while end > 0 && matches!(path[end - 1], FetchPathElement::TypeCondition(_)) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+fn concat(a: &[VarCondition], b: &[VarCondition]) -> Vec<VarCondition> {
+    let mut out = a.to_vec();
+    for c in b {
+        if !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    out
+}
+
+fn with(path: &[FetchPathElement], element: FetchPathElement) -> Vec<FetchPathElement> {
+    let mut out = Vec::with_capacity(path.len() + 1);
+    out.extend_from_slice(path);
+    out.push(element);
+    out
+}
+
+/// `@include(if: $v)` / `@skip(if: $v)` for the subgraph operation.
+pub(crate) fn condition_directives(conditions: &[VarCondition]) -> Vec<Node<ast::Directive>> {
+    conditions
+        .iter()
+        .map(|(variable, include)| {
+            Node::new(ast::Directive {
+                name: if *include {
+                    name!("include")
+                } else {
+                    name!("skip")
+                },
+                arguments: vec![Node::new(ast::Argument {
+                    name: name!("if"),
+                    value: Node::new(ast::Value::Variable(variable.clone())),
+                })],
+            })
+        })
+        .collect()
+}
