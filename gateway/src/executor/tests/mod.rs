@@ -3,6 +3,7 @@
 
 mod bench;
 mod harness;
+mod perf;
 mod tessera;
 
 use serde_json::{Value, json};
