@@ -3,6 +3,7 @@
 
 mod bench;
 mod harness;
+mod perf;
 mod tessera;
 
 use serde_json::{Value, json};
@@ -594,4 +595,143 @@ async fn provided_fields_skip_the_jump() {
         json!({"username": "@complete", "name": "Alan Turing"})
     );
     assert_eq!(client.count("accounts"), 1);
+}
+
+#[tokio::test]
+async fn interface_object_fields_reach_every_implementation() {
+    let s = supergraph("interface_object.graphql");
+    let client = harness::InProcess::default()
+        .with("a", media::a())
+        .with("b", media::b());
+    let response = run(
+        &s,
+        &client,
+        "{ book { title reviews } media { __typename title reviews } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({"data": {
+            "book": {"title": "Dune", "reviews": ["review of 1"]},
+            "media": [
+                {"__typename": "Book", "title": "Dune", "reviews": ["review of 1"]},
+                {"__typename": "Movie", "title": "Alien", "reviews": ["review of 2"]}
+            ]
+        }})
+    );
+    // The interface-object graph is sent the interface's name, once per distinct entity.
+    let b: Vec<_> = client
+        .log()
+        .into_iter()
+        .filter(|l| l.subgraph == "b")
+        .collect();
+    let mut sent: Vec<Value> = b
+        .iter()
+        .flat_map(|l| {
+            l.variables["representations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    sent.sort_by_key(|v| v["id"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(
+        sent,
+        [
+            json!({"__typename": "Media", "id": "1"}),
+            json!({"__typename": "Media", "id": "1"}),
+            json!({"__typename": "Media", "id": "2"})
+        ]
+    );
+}
+
+mod media {
+    //! `a` owns interface `Media` (Book, Movie); `b` adds `reviews` as an `@interfaceObject`.
+    use async_graphql::{
+        EmptyMutation, EmptySubscription, ID, Interface, Object, Schema, SimpleObject,
+    };
+
+    #[derive(SimpleObject, Clone)]
+    pub struct Book {
+        id: ID,
+        title: String,
+        author: String,
+    }
+
+    #[derive(SimpleObject, Clone)]
+    pub struct Movie {
+        id: ID,
+        title: String,
+        director: String,
+    }
+
+    #[derive(Interface, Clone)]
+    #[graphql(field(name = "id", ty = "&ID"), field(name = "title", ty = "&String"))]
+    pub enum Media {
+        Book(Book),
+        Movie(Movie),
+    }
+
+    fn dune() -> Book {
+        Book {
+            id: ID("1".into()),
+            title: "Dune".into(),
+            author: "Herbert".into(),
+        }
+    }
+
+    pub struct QueryA;
+
+    #[Object]
+    impl QueryA {
+        async fn book(&self) -> Book {
+            dune()
+        }
+        async fn media(&self) -> Vec<Media> {
+            vec![
+                Media::Book(dune()),
+                Media::Movie(Movie {
+                    id: ID("2".into()),
+                    title: "Alien".into(),
+                    director: "Scott".into(),
+                }),
+            ]
+        }
+    }
+
+    pub fn a() -> Schema<QueryA, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryA, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+
+    #[derive(SimpleObject)]
+    #[graphql(name = "Media", interface_object)]
+    pub struct MediaObject {
+        id: ID,
+        reviews: Vec<String>,
+    }
+
+    pub struct QueryB;
+
+    #[Object]
+    impl QueryB {
+        async fn top_media(&self) -> Vec<MediaObject> {
+            Vec::new()
+        }
+        #[graphql(entity)]
+        async fn find_media_by_id(&self, id: ID) -> MediaObject {
+            MediaObject {
+                reviews: vec![format!("review of {}", id.0)],
+                id,
+            }
+        }
+    }
+
+    pub fn b() -> Schema<QueryB, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryB, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
 }

@@ -11,6 +11,7 @@ mod budget;
 mod conditions;
 mod entity_jumps;
 mod fragments;
+mod interface_object;
 mod keys;
 mod mutations;
 mod override_labels;
