@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::error::PathSegment;
-use crate::planner::{FetchPathElement, Selection};
+use crate::planner::{FetchPathElement, InputRewrite, Selection};
 
 /// The representations of one entity fetch.
 #[derive(Debug, Default)]
@@ -91,11 +91,15 @@ pub(crate) fn collect(
     path: &[FetchPathElement],
     requires: &[Selection],
     nullable_inputs: &[String],
+    rewrites: &[InputRewrite],
 ) -> Collected {
     let mut collected = Collected::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for_each_item(data, path, &mut |object| {
-        let representation = representation(object, requires, nullable_inputs);
+        let representation = representation(object, requires, nullable_inputs).map(|mut rep| {
+            rewrite(&mut rep, rewrites);
+            rep
+        });
         let index = representation.and_then(|rep| {
             let text = serde_json::to_string(&rep).ok()?;
             Some(match seen.get(&text) {
@@ -110,6 +114,32 @@ pub(crate) fn collect(
         collected.item_representation.push(index);
     });
     collected
+}
+
+/// `@interfaceObject` targets know the interface, not the implementation: the
+/// representation's `__typename` becomes the interface's name.
+fn rewrite(representation: &mut Value, rewrites: &[InputRewrite]) {
+    if rewrites.is_empty() {
+        return;
+    }
+    let Some(object) = representation.as_object_mut() else {
+        return;
+    };
+    let typename = object
+        .get("__typename")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    for InputRewrite::TypenameRewrite {
+        type_condition,
+        value,
+    } in rewrites
+    {
+        if *type_condition == typename {
+            object.insert("__typename".into(), Value::String(value.clone()));
+            return;
+        }
+    }
 }
 
 fn representation(
@@ -364,7 +394,7 @@ mod tests {
             FetchPathElement::List,
             FetchPathElement::Key("user".into()),
         ];
-        let collected = collect(&data, &path, &user_requires(), &[]);
+        let collected = collect(&data, &path, &user_requires(), &[], &[]);
         assert_eq!(
             collected.representations,
             vec![
@@ -429,7 +459,7 @@ mod tests {
                 },
             ],
         }];
-        let collected = collect(&data, &path, &requires, &[]);
+        let collected = collect(&data, &path, &requires, &[], &[]);
         assert_eq!(
             collected.representations,
             vec![json!({"__typename": "Book", "id": "b"})]

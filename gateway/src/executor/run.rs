@@ -169,7 +169,13 @@ impl<'a> Runner<'a> {
     async fn entity_fetch(&self, fetch: &FetchNode, path: &[FetchPathElement]) {
         let collected = {
             let state = self.lock();
-            entities::collect(&state.data, path, &fetch.requires, &fetch.nullable_inputs)
+            entities::collect(
+                &state.data,
+                path,
+                &fetch.requires,
+                &fetch.nullable_inputs,
+                &fetch.input_rewrites,
+            )
         };
         if collected.representations.is_empty() {
             return;

@@ -142,8 +142,11 @@ pub(crate) struct Group {
     pub selection: SelId,
     /// Root of the representation selection (entity groups).
     pub requires: SelId,
-    /// Per entity type: (`... on T` in `selection`, `... on T` in `requires`).
-    pub entity_fragments: Vec<(TypeId, SelId, SelId)>,
+    /// Per entity type: (type of the data, type the target knows, `... on` it in `selection`,
+    /// `... on` the data type in `requires`).
+    pub entity_fragments: Vec<(TypeId, TypeId, SelId, SelId)>,
+    /// Representation `__typename` rewrites: (data type, type the target knows).
+    pub typename_rewrites: Vec<(String, String)>,
     /// Groups whose data must be merged before this one runs (the key source first).
     pub deps: Vec<GroupId>,
     /// Where representations are collected (entity groups).
@@ -156,9 +159,10 @@ pub(crate) struct Group {
     pub nullable_inputs: Vec<String>,
 }
 
-/// Identity of an entity group: same subgraph, same path, same key source, and whether it
-/// carries `@requires` inputs (those wait for their inputs, so they are kept apart).
-pub(crate) type GroupKey = (SubgraphId, Vec<FetchPathElement>, GroupId, bool);
+/// Identity of an entity group: same subgraph, same path, same key source. A group that
+/// carries `@requires` inputs also waits for the groups producing them; other fields for the
+/// same subgraph at the same path ride along instead of costing another fetch.
+pub(crate) type GroupKey = (SubgraphId, Vec<FetchPathElement>, GroupId);
 
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
@@ -186,6 +190,7 @@ impl Groups {
             conditions: None,
             variables: IndexSet::new(),
             nullable_inputs: Vec::new(),
+            typename_rewrites: Vec::new(),
         });
         self.groups.len() - 1
     }
@@ -196,9 +201,8 @@ impl Groups {
         subgraph: SubgraphId,
         path: &[FetchPathElement],
         parent: GroupId,
-        with_requires: bool,
     ) -> GroupId {
-        let key = (subgraph, path.to_vec(), parent, with_requires);
+        let key = (subgraph, path.to_vec(), parent);
         if let Some(&id) = self.index.get(&key) {
             return id;
         }
@@ -215,6 +219,7 @@ impl Groups {
             conditions: None,
             variables: IndexSet::new(),
             nullable_inputs: Vec::new(),
+            typename_rewrites: Vec::new(),
         });
         let id = self.groups.len() - 1;
         self.index.insert(key, id);
@@ -228,17 +233,38 @@ impl Groups {
         ty: TypeId,
         type_name: &Name,
     ) -> (SelId, SelId) {
-        if let Some(&(_, sel, req)) = self.groups[group]
+        self.entity_fragment_as(group, ty, type_name, ty, type_name)
+    }
+
+    /// Like [`Self::entity_fragment`], for an entity the target knows under another type:
+    /// objects of `ty` are sent as `as_ty` (an `@interfaceObject` graph knows the interface,
+    /// not the implementation), so the representation's `__typename` is rewritten.
+    pub fn entity_fragment_as(
+        &mut self,
+        group: GroupId,
+        ty: TypeId,
+        type_name: &Name,
+        as_ty: TypeId,
+        as_name: &Name,
+    ) -> (SelId, SelId) {
+        if let Some(&(_, _, sel, req)) = self.groups[group]
             .entity_fragments
             .iter()
-            .find(|(t, _, _)| *t == ty)
+            .find(|(t, a, _, _)| *t == ty && *a == as_ty)
         {
             return (sel, req);
         }
         let (selection, requires) = (self.groups[group].selection, self.groups[group].requires);
-        let sel = self.arena.fragment(selection, Some(type_name), &[]);
+        let sel = self.arena.fragment(selection, Some(as_name), &[]);
         let req = self.arena.fragment(requires, Some(type_name), &[]);
-        self.groups[group].entity_fragments.push((ty, sel, req));
+        self.groups[group]
+            .entity_fragments
+            .push((ty, as_ty, sel, req));
+        if ty != as_ty {
+            self.groups[group]
+                .typename_rewrites
+                .push((type_name.to_string(), as_name.to_string()));
+        }
         (sel, req)
     }
 

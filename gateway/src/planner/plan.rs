@@ -101,8 +101,9 @@ pub struct FlattenNode {
     pub node: Box<PlanNode>,
 }
 
-/// One step of a [`FlattenNode`] path into the data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// One step of a [`FlattenNode`] path into the data. Serialised as Apollo does: a key, `"@"`,
+/// or `"|[Book,Movie]"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FetchPathElement {
     /// An object field, by its data key.
     Key(String),
@@ -110,6 +111,18 @@ pub enum FetchPathElement {
     List,
     /// Only objects whose `__typename` is one of these (`|[Book]`).
     TypeCondition(Vec<String>),
+}
+
+impl Serialize for FetchPathElement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FetchPathElement::Key(key) => s.serialize_str(key),
+            FetchPathElement::List => s.serialize_str("@"),
+            FetchPathElement::TypeCondition(types) => {
+                s.serialize_str(&format!("|[{}]", types.join(",")))
+            }
+        }
+    }
 }
 
 /// `@include(if: $variable)` runs `if_clause`, `@skip(if: $variable)` runs `else_clause`.

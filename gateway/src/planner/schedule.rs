@@ -12,7 +12,7 @@ use apollo_compiler::{Name, Node};
 use super::error::PlanError;
 use super::groups::{GroupId, GroupKind, Groups, SelKind};
 use super::operation::VarCondition;
-use super::plan::{ConditionNode, FetchNode, FlattenNode, PlanNode};
+use super::plan::{ConditionNode, FetchNode, FlattenNode, InputRewrite, PlanNode};
 use super::print;
 use crate::supergraph::Supergraph;
 
@@ -256,7 +256,7 @@ fn fetch_node(
     let provides_keys = match kind {
         GroupKind::Entity => {
             let mut keys = Vec::new();
-            for &(_, sel, _) in &group.entity_fragments {
+            for &(_, _, sel, _) in &group.entity_fragments {
                 for key in top_level(sel) {
                     if !keys.contains(&key) {
                         keys.push(key);
@@ -281,7 +281,14 @@ fn fetch_node(
             .map(|n| n.to_string())
             .unwrap_or_default(),
         requires,
-        input_rewrites: Vec::new(),
+        input_rewrites: group
+            .typename_rewrites
+            .iter()
+            .map(|(from, to)| InputRewrite::TypenameRewrite {
+                type_condition: from.clone(),
+                value: to.clone(),
+            })
+            .collect(),
         provides_keys,
         nullable_inputs: group.nullable_inputs.clone(),
         pretty_selection,

@@ -255,6 +255,14 @@ impl<'a> Walker<'a> {
     ) -> Result<(), PlanError> {
         let supergraph = self.supergraph;
         let subgraph = self.groups.groups[group].subgraph;
+        if supergraph
+            .type_info(ty)
+            .in_graph(subgraph)
+            .is_some_and(|g| g.is_interface_object)
+        {
+            return self
+                .walk_interface_object(group, sel, ty, items, path, provided, pending, conditions);
+        }
         let possible = supergraph.possible_types_in_graph(ty, subgraph);
         // The runtime type decides what applies: always ask for it at abstract positions.
         self.groups
@@ -401,6 +409,86 @@ impl<'a> Walker<'a> {
             &pending,
             &conditions,
         )
+    }
+
+    /// An interface at a position of a graph that sees it as an `@interfaceObject`: the graph
+    /// answers the interface fields it resolves; the concrete `__typename`, type-conditioned
+    /// fragments and other fields come from a graph that knows the implementations, through
+    /// the interface's key.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_interface_object(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let supergraph = self.supergraph;
+        let subgraph = self.groups.groups[group].subgraph;
+        let ty_info = supergraph.type_info(ty);
+        let mut rest: Vec<NItem> = Vec::new();
+        let mut needs_type = false;
+        for item in items {
+            self.budget.tick()?;
+            match item {
+                NItem::Field(field) => match field.kind {
+                    NFieldKind::Typename => needs_type = true,
+                    NFieldKind::Introspection => {}
+                    NFieldKind::Field(_) => {
+                        let local = supergraph
+                            .field_id(ty, &field.name)
+                            .is_some_and(|id| self.resolves_locally(subgraph, id, provided));
+                        if local {
+                            self.field(group, sel, ty, field, path, provided, pending, conditions)?;
+                        } else {
+                            rest.push(item.clone());
+                        }
+                    }
+                },
+                NItem::Fragment(fragment) => {
+                    needs_type |= fragment.type_condition.is_some_and(|c| c != ty);
+                    rest.push(item.clone());
+                }
+            }
+        }
+        if rest.is_empty() && !needs_type {
+            return Ok(());
+        }
+        // The owner: a graph that knows the implementations and resolves the interface by key.
+        let owner = ty_info.graphs.iter().find_map(|g| {
+            if g.is_interface_object {
+                return None;
+            }
+            g.keys
+                .iter()
+                .position(|k| k.resolvable && self.can_supply(subgraph, ty, &k.selection, provided))
+                .map(|key| Hop { to: g.graph, key })
+        });
+        let Some(hop) = owner else {
+            return Err(PlanError::Unsatisfiable {
+                field: ty_info.name.to_string(),
+                reason: format!(
+                    "`{}` sees it as an @interfaceObject and no graph that knows its implementations can be reached by key",
+                    supergraph.subgraph(subgraph).name
+                ),
+            });
+        };
+        let key = self.key(hop.to, ty, hop.key)?;
+        let typename = name!("__typename");
+        self.groups.arena.field(sel, None, &typename, &[], &[]);
+        self.add_field_set(group, sel, &key.selection);
+        self.groups.contribute(group, conditions);
+        let next = self
+            .groups
+            .entity(hop.to, trim_type_conditions(path), group);
+        let (next_sel, next_req) = self.groups.entity_fragment(next, ty, &ty_info.name);
+        self.groups.arena.field(next_req, None, &typename, &[], &[]);
+        self.add_field_set(next, next_req, &key.selection);
+        self.walk_abstract(next, next_sel, ty, &rest, path, None, pending, conditions)
     }
 
     /// Walks items at an abstract position that stays abstract.
@@ -577,28 +665,42 @@ impl<'a> Walker<'a> {
         let info = supergraph.field(id);
         let ty_info = supergraph.type_info(ty);
 
-        // Candidates: graphs that resolve the field and can be asked for the entity.
-        let mut best: Option<(Rank, Vec<Hop>)> = None;
-        for entry in &info.graphs {
-            if !entry.resolves(self.label_enabled) {
-                continue;
-            }
-            let Some(route) = self.route(source, entry.graph, ty, provided) else {
+        // Entity groups are keyed without the trailing type condition: the representation
+        // selection already filters by type, so `... on Book` and `... on Movie` fields going
+        // to the same subgraph share one fetch.
+        let entity_path = trim_type_conditions(path);
+        // Candidates: graphs that resolve the field and can be asked for the entity, as
+        // (graph, entity type the graph is asked about, the field on that type).
+        let mut candidates: Vec<(SubgraphId, TypeId, FieldId)> = info
+            .graphs
+            .iter()
+            .filter(|e| e.resolves(self.label_enabled))
+            .map(|e| (e.graph, ty, id))
+            .collect();
+        if candidates.is_empty() && ty_info.kind == TypeKind::Object {
+            // A field an `@interfaceObject` graph adds to every implementation: ask that graph
+            // about the interface.
+            candidates = self.interface_object_candidates(ty, &field.name);
+        }
+        let mut best: Option<(Rank, Vec<Hop>, TypeId, FieldId)> = None;
+        for (graph, entity_ty, field_id) in candidates {
+            let Some(route) = self.route(source, graph, entity_ty, provided) else {
                 continue;
             };
-            let existing = self.groups.index.contains_key(&(
-                entry.graph,
-                path.to_vec(),
-                group,
-                entry.requires.is_some(),
-            ));
-            let cost = self.subtree_cost(entry.graph, id, field.selection.as_ref(), 0);
-            let rank = (route.len(), !existing, cost, entry.graph);
-            if best.as_ref().is_none_or(|(b, _)| rank < *b) {
-                best = Some((rank, route));
+            if entity_ty != ty && route.len() != 1 {
+                continue;
+            }
+            let existing = self
+                .groups
+                .index
+                .contains_key(&(graph, entity_path.to_vec(), group));
+            let cost = self.subtree_cost(graph, field_id, field.selection.as_ref(), 0);
+            let rank = (route.len(), !existing, cost, graph);
+            if best.as_ref().is_none_or(|(b, ..)| rank < *b) {
+                best = Some((rank, route, entity_ty, field_id));
             }
         }
-        let Some((_, route)) = best else {
+        let Some((_, route, entity_ty, id)) = best else {
             let reason = if ty_info.is_entity() {
                 format!(
                     "no subgraph that resolves it can be reached from `{}` through a key it can supply",
@@ -616,25 +718,37 @@ impl<'a> Walker<'a> {
                 reason,
             });
         };
+        let info = supergraph.field(id);
+        let entity_info = supergraph.type_info(entity_ty);
 
         let target = route.last().map(|h| h.to).unwrap_or(source);
         let target_entry = info.in_graph(target);
+        if target_entry.is_some_and(|e| !e.context_arguments.is_empty()) {
+            // Refused rather than planned without its argument: a wrong answer is worse.
+            return Err(PlanError::Unsatisfiable {
+                field: self.coordinate(id),
+                reason: "`@fromContext` arguments are not supported yet".into(),
+            });
+        }
         let requires = target_entry.and_then(|e| e.requires.clone());
         let (mut current_group, mut current_sel) = (group, sel);
         let mut requires_sel = None;
-        for (index, hop) in route.iter().enumerate() {
-            let key = self.key(hop.to, ty, hop.key)?;
+        for hop in &route {
+            let key = self.key(hop.to, entity_ty, hop.key)?;
             let typename = name!("__typename");
             self.groups
                 .arena
                 .field(current_sel, None, &typename, &[], &[]);
             self.add_field_set(current_group, current_sel, &key.selection);
             self.groups.contribute(current_group, conditions);
-            let last = index + 1 == route.len();
-            let next = self
-                .groups
-                .entity(hop.to, path, current_group, last && requires.is_some());
-            let (next_sel, next_req) = self.groups.entity_fragment(next, ty, &ty_info.name);
+            let next = self.groups.entity(hop.to, entity_path, current_group);
+            let (next_sel, next_req) = self.groups.entity_fragment_as(
+                next,
+                ty,
+                &ty_info.name,
+                entity_ty,
+                &entity_info.name,
+            );
             self.groups.arena.field(next_req, None, &typename, &[], &[]);
             self.add_field_set(next, next_req, &key.selection);
             current_group = next;
@@ -645,7 +759,7 @@ impl<'a> Walker<'a> {
         if let (Some(required), Some(requires_sel)) = (requires, requires_sel) {
             // The required fields are fetched at the same position first (jumping as needed);
             // the requiring group waits for every group they land in.
-            let items = self.requires_items(ty, &required)?;
+            let items = self.requires_items(entity_ty, &required)?;
             self.groups.recorders.push(IndexSet::new());
             let walked = self.walk(group, sel, ty, &items, path, provided, &[], conditions);
             let touched = self.groups.recorders.pop().unwrap_or_default();
@@ -664,7 +778,7 @@ impl<'a> Walker<'a> {
         self.emit_field(
             current_group,
             current_sel,
-            ty,
+            entity_ty,
             field,
             id,
             path,
@@ -672,6 +786,34 @@ impl<'a> Walker<'a> {
             pending,
             conditions,
         )
+    }
+
+    /// Graphs where an interface of `object` is an `@interfaceObject` that resolves `name`.
+    fn interface_object_candidates(
+        &self,
+        object: TypeId,
+        name: &str,
+    ) -> Vec<(SubgraphId, TypeId, FieldId)> {
+        let mut out = Vec::new();
+        for (index, info) in self.supergraph.types().iter().enumerate() {
+            if info.kind != TypeKind::Interface || !info.possible_types.contains(&object) {
+                continue;
+            }
+            let interface = TypeId(index as u32);
+            let Some(field) = self.supergraph.field_id(interface, name) else {
+                continue;
+            };
+            for entry in &self.supergraph.field(field).graphs {
+                if entry.resolves(self.label_enabled)
+                    && info
+                        .in_graph(entry.graph)
+                        .is_some_and(|g| g.is_interface_object)
+                {
+                    out.push((entry.graph, interface, field));
+                }
+            }
+        }
+        out
     }
 
     /// The shortest chain of key hops from `source` to `target` for entity `ty`.
@@ -783,10 +925,11 @@ impl<'a> Walker<'a> {
         for selection in &set.selections {
             match selection {
                 executable::Selection::Field(f) => {
-                    let child = self
-                        .groups
-                        .arena
-                        .field(sel, None, &f.name, &f.arguments, &[]);
+                    let alias = input_alias(f);
+                    let child =
+                        self.groups
+                            .arena
+                            .field(sel, alias.as_ref(), &f.name, &f.arguments, &[]);
                     for argument in &f.arguments {
                         collect_variables(
                             &argument.value,
@@ -830,11 +973,12 @@ impl<'a> Walker<'a> {
                             items: self.requires_items(info.named_type, &f.selection_set)?,
                         })
                     };
+                    let data_key = input_alias(f).unwrap_or_else(|| f.name.clone());
                     items.push(NItem::Field(NField {
                         kind: NFieldKind::Field(id),
                         name: f.name.clone(),
-                        response_key: f.name.clone(),
-                        data_key: f.name.clone(),
+                        response_key: data_key.clone(),
+                        data_key,
                         arguments: f.arguments.clone(),
                         conditions: Vec::new(),
                         parent: ty,
@@ -926,6 +1070,34 @@ fn list_depth(ty: &ast::Type) -> usize {
         ast::Type::Named(_) | ast::Type::NonNullNamed(_) => 0,
         ast::Type::List(inner) | ast::Type::NonNullList(inner) => 1 + list_depth(inner),
     }
+}
+
+/// The internal alias of a planner-added input field with arguments (`weight(unit: KG)` in a
+/// `@requires`): the client may select the same field with other arguments under the same
+/// response key, so the input travels as `_tsr_weight_<hash of the arguments>`. The same name
+/// is used where it is fetched and where the representation reads it.
+fn input_alias(field: &executable::Field) -> Option<apollo_compiler::Name> {
+    if field.arguments.is_empty() {
+        return None;
+    }
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut hash: u32 = 0x811c_9dc5;
+    for argument in &field.arguments {
+        for byte in format!("{}:{}", argument.name, argument.value).bytes() {
+            hash ^= u32::from(byte);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    apollo_compiler::Name::new(&format!("_tsr_{}_{hash:08x}", field.name)).ok()
+}
+
+/// The path without its trailing type conditions.
+fn trim_type_conditions(path: &[FetchPathElement]) -> &[FetchPathElement] {
+    let mut end = path.len();
+    while end > 0 && matches!(path[end - 1], FetchPathElement::TypeCondition(_)) {
+        end -= 1;
+    }
+    &path[..end]
 }
 
 fn concat(a: &[VarCondition], b: &[VarCondition]) -> Vec<VarCondition> {

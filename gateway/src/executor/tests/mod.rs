@@ -1,7 +1,9 @@
 //! Executor tests against real in-process subgraphs (async-graphql federation schemas), through
 //! a client that logs every subgraph request so the tests can count them.
 
+mod bench;
 mod harness;
+mod perf;
 mod tessera;
 
 use serde_json::{Value, json};
@@ -403,6 +405,327 @@ mod nullkey {
                 upc,
                 name: "One".into(),
             })
+        }
+    }
+
+    pub fn b() -> Schema<QueryB, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryB, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+}
+
+/// The standard federation benchmark query (fragments, `@requires`, `@provides`, five levels).
+pub const BENCH_QUERY: &str = r#"
+fragment User on User { id username name }
+fragment Review on Review { id body }
+fragment Product on Product { inStock name price shippingEstimate upc weight }
+query {
+  users { ...User reviews { ...Review product { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } } } }
+  topProducts { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } }
+}"#;
+
+/// What a single monolithic server would answer for [`BENCH_QUERY`], computed from the data.
+fn bench_expected() -> Value {
+    use bench::{ACCOUNTS, PRODUCTS, REVIEWS, shipping_estimate};
+    let user = |id: u32, rest: Map| {
+        let a = ACCOUNTS.iter().find(|a| a.id == id).expect("account");
+        let mut m = json!({"id": a.id.to_string(), "username": a.username, "name": a.name})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        m.extend(rest);
+        Value::Object(m)
+    };
+    let review = |id: u32, rest: Map| {
+        let r = REVIEWS.iter().find(|r| r.id == id).expect("review");
+        let mut m = json!({"id": r.id.to_string(), "body": r.body})
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        m.extend(rest);
+        Value::Object(m)
+    };
+    let product = |upc: &str, rest: Map| {
+        let p = PRODUCTS.iter().find(|p| p.upc == upc).expect("product");
+        let mut m = json!({"inStock": p.in_stock, "name": p.name, "price": p.price,
+            "shippingEstimate": shipping_estimate(p.price, p.weight), "upc": p.upc, "weight": p.weight})
+        .as_object().cloned().unwrap_or_default();
+        m.extend(rest);
+        Value::Object(m)
+    };
+    let reviews_of_user = |id: u32| REVIEWS.iter().filter(move |r| r.author == id);
+    let reviews_of_product = |upc: &'static str| REVIEWS.iter().filter(move |r| r.product == upc);
+    let one = |key: &str, value: Value| {
+        let mut m = Map::new();
+        m.insert(key.to_owned(), value);
+        m
+    };
+    // author { ...User reviews { ...Review product { ...Product } } }
+    let author = |id: u32| {
+        user(
+            id,
+            one(
+                "reviews",
+                Value::Array(
+                    reviews_of_user(id)
+                        .map(|r| review(r.id, one("product", product(r.product, Map::new()))))
+                        .collect(),
+                ),
+            ),
+        )
+    };
+    // reviews { ...Review author { ... } }
+    let product_reviews = |upc: &'static str| {
+        Value::Array(
+            reviews_of_product(upc)
+                .map(|r| review(r.id, one("author", author(r.author))))
+                .collect(),
+        )
+    };
+    let users: Vec<Value> = ACCOUNTS
+        .iter()
+        .map(|a| {
+            user(
+                a.id,
+                one(
+                    "reviews",
+                    Value::Array(
+                        reviews_of_user(a.id)
+                            .map(|r| {
+                                review(
+                                    r.id,
+                                    one(
+                                        "product",
+                                        product(
+                                            r.product,
+                                            one("reviews", product_reviews(r.product)),
+                                        ),
+                                    ),
+                                )
+                            })
+                            .collect(),
+                    ),
+                ),
+            )
+        })
+        .collect();
+    let top: Vec<Value> = PRODUCTS
+        .iter()
+        .map(|p| product(p.upc, one("reviews", product_reviews(p.upc))))
+        .collect();
+    json!({"data": {"users": users, "topProducts": top}})
+}
+
+type Map = serde_json::Map<String, Value>;
+
+#[tokio::test]
+async fn benchmark_query_matches_a_monolith() {
+    let s = supergraph("requires_provides.graphql");
+    let client = bench::client();
+    let response = run(&s, &client, BENCH_QUERY, json!({})).await;
+    assert_eq!(response, bench_expected());
+    let plan = harness::plan_for(&s, BENCH_QUERY);
+    assert_eq!(
+        client.log().len(),
+        plan.fetch_count,
+        "one request per fetch node:\n{plan}"
+    );
+}
+
+#[tokio::test]
+async fn requires_inputs_are_sent_in_the_representation() {
+    let s = supergraph("requires_provides.graphql");
+    let client = bench::client();
+    let response = run(
+        &s,
+        &client,
+        "{ topProducts(first: 2) { name shippingEstimate inStock } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({"data": {"topProducts": [
+            {"name": "Table", "shippingEstimate": 50, "inStock": true},
+            {"name": "Couch", "shippingEstimate": 0, "inStock": false}
+        ]}})
+    );
+    let inventory: Vec<_> = client
+        .log()
+        .into_iter()
+        .filter(|l| l.subgraph == "inventory")
+        .collect();
+    assert_eq!(inventory.len(), 1);
+    assert_eq!(
+        inventory[0].variables["representations"],
+        json!([
+            {"__typename": "Product", "upc": "1", "price": 899, "weight": 100},
+            {"__typename": "Product", "upc": "2", "price": 1299, "weight": 1000}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn provided_fields_skip_the_jump() {
+    let s = supergraph("requires_provides.graphql");
+    let client = bench::client();
+    let response = run(
+        &s,
+        &client,
+        "{ topProducts(first: 1) { reviews { author { username } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({"data": {"topProducts": [{"reviews": [{"author": {"username": "@ada"}}, {"author": {"username": "@complete"}}]}]}})
+    );
+    assert_eq!(client.count("accounts"), 0);
+    let client = bench::client();
+    let response = run(
+        &s,
+        &client,
+        "{ topProducts(first: 1) { reviews { author { username name } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response["data"]["topProducts"][0]["reviews"][1]["author"],
+        json!({"username": "@complete", "name": "Alan Turing"})
+    );
+    assert_eq!(client.count("accounts"), 1);
+}
+
+#[tokio::test]
+async fn interface_object_fields_reach_every_implementation() {
+    let s = supergraph("interface_object.graphql");
+    let client = harness::InProcess::default()
+        .with("a", media::a())
+        .with("b", media::b());
+    let response = run(
+        &s,
+        &client,
+        "{ book { title reviews } media { __typename title reviews } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({"data": {
+            "book": {"title": "Dune", "reviews": ["review of 1"]},
+            "media": [
+                {"__typename": "Book", "title": "Dune", "reviews": ["review of 1"]},
+                {"__typename": "Movie", "title": "Alien", "reviews": ["review of 2"]}
+            ]
+        }})
+    );
+    // The interface-object graph is sent the interface's name, once per distinct entity.
+    let b: Vec<_> = client
+        .log()
+        .into_iter()
+        .filter(|l| l.subgraph == "b")
+        .collect();
+    let mut sent: Vec<Value> = b
+        .iter()
+        .flat_map(|l| {
+            l.variables["representations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    sent.sort_by_key(|v| v["id"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(
+        sent,
+        [
+            json!({"__typename": "Media", "id": "1"}),
+            json!({"__typename": "Media", "id": "1"}),
+            json!({"__typename": "Media", "id": "2"})
+        ]
+    );
+}
+
+mod media {
+    //! `a` owns interface `Media` (Book, Movie); `b` adds `reviews` as an `@interfaceObject`.
+    use async_graphql::{
+        EmptyMutation, EmptySubscription, ID, Interface, Object, Schema, SimpleObject,
+    };
+
+    #[derive(SimpleObject, Clone)]
+    pub struct Book {
+        id: ID,
+        title: String,
+        author: String,
+    }
+
+    #[derive(SimpleObject, Clone)]
+    pub struct Movie {
+        id: ID,
+        title: String,
+        director: String,
+    }
+
+    #[derive(Interface, Clone)]
+    #[graphql(field(name = "id", ty = "&ID"), field(name = "title", ty = "&String"))]
+    pub enum Media {
+        Book(Book),
+        Movie(Movie),
+    }
+
+    fn dune() -> Book {
+        Book {
+            id: ID("1".into()),
+            title: "Dune".into(),
+            author: "Herbert".into(),
+        }
+    }
+
+    pub struct QueryA;
+
+    #[Object]
+    impl QueryA {
+        async fn book(&self) -> Book {
+            dune()
+        }
+        async fn media(&self) -> Vec<Media> {
+            vec![
+                Media::Book(dune()),
+                Media::Movie(Movie {
+                    id: ID("2".into()),
+                    title: "Alien".into(),
+                    director: "Scott".into(),
+                }),
+            ]
+        }
+    }
+
+    pub fn a() -> Schema<QueryA, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryA, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+
+    #[derive(SimpleObject)]
+    #[graphql(name = "Media", interface_object)]
+    pub struct MediaObject {
+        id: ID,
+        reviews: Vec<String>,
+    }
+
+    pub struct QueryB;
+
+    #[Object]
+    impl QueryB {
+        async fn top_media(&self) -> Vec<MediaObject> {
+            Vec::new()
+        }
+        #[graphql(entity)]
+        async fn find_media_by_id(&self, id: ID) -> MediaObject {
+            MediaObject {
+                reviews: vec![format!("review of {}", id.0)],
+                id,
+            }
         }
     }
 

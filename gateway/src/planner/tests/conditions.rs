@@ -1,1 +1,179 @@
+//! `@skip`/`@include`: constants are applied at planning time, variables become condition
+//! nodes around the fetches they gate (plans never depend on variable values).
 
+use insta::assert_snapshot;
+
+use super::{fixture, plan_string};
+
+#[test]
+fn include_on_a_jump_wraps_the_entity_fetch() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($withOrders: Boolean!) { user(id: "1") { name orders @include(if: $withOrders) { id } } }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "users", id: 0) {
+      {
+        user(id: "1") {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Include(if: $withOrders) {
+      Flatten(path: "user") {
+        Fetch(service: "orders", id: 1) {
+          {
+            ... on User {
+              __typename
+              id
+            }
+          } =>
+          {
+            ... on User {
+              orders @include(if: $withOrders) {
+                id
+              }
+            }
+          }
+        },
+      },
+    },
+  },
+}
+"###);
+}
+
+#[test]
+fn skip_on_a_fragment_and_on_root_fields() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($brief: Boolean!, $noReview: Boolean!) {
+        user(id: "1") { name ... @skip(if: $brief) { reviews { rating } } }
+        review(id: "1") @skip(if: $noReview) { body }
+    }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Parallel {
+    Sequence {
+      Fetch(service: "users", id: 0) {
+        {
+          user(id: "1") {
+            name
+            __typename
+            id
+          }
+        }
+      },
+      Skip(if: $brief) {
+        Flatten(path: "user") {
+          Fetch(service: "reviews", id: 1) {
+            {
+              ... on User {
+                __typename
+                id
+              }
+            } =>
+            {
+              ... on User {
+                reviews @skip(if: $brief) {
+                  rating
+                }
+              }
+            }
+          },
+        },
+      },
+    },
+    Skip(if: $noReview) {
+      Fetch(service: "reviews", id: 2) {
+        {
+          review(id: "1") @skip(if: $noReview) {
+            body
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
+
+#[test]
+fn constant_conditions_are_applied_when_planning() {
+    let s = fixture("tessera.graphql");
+    let query = r#"{ user(id: "1") { name orders @skip(if: true) { id } reviews @include(if: true) { rating } email @include(if: false) } }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "users", id: 0) {
+      {
+        user(id: "1") {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "reviews", id: 1) {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            reviews {
+              rating
+            }
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
+
+/// A field both conditional and unconditional is always fetched.
+#[test]
+fn unconditional_use_wins() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($c: Boolean!) { user(id: "1") { orders @include(if: $c) { id } orders { status } } }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "users", id: 0) {
+      {
+        user(id: "1") {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "orders", id: 1) {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            orders @include(if: $c) {
+              id
+            }
+            orders {
+              status
+            }
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}

@@ -1,1 +1,135 @@
+//! Choosing keys: several keys per type, `resolvable: false`, and a key the source subgraph
+//! can actually supply.
 
+use insta::assert_snapshot;
+
+use super::{fixture, plan_error, plan_string};
+use crate::planner::PlanOptions;
+use crate::supergraph::Supergraph;
+
+/// Products has keys `id` and `sku`; reviews only `id`: the jump from products uses `id`.
+#[test]
+fn second_key_is_used_when_the_target_only_has_the_first() {
+    let s = fixture("tessera.graphql");
+    assert_snapshot!(plan_string(&s, r#"{ productBySku(sku: "P-1") { name reviews { rating } } }"#), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "products", id: 0) {
+      {
+        productBySku(sku: "P-1") {
+          name
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "productBySku") {
+      Fetch(service: "reviews", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            reviews {
+              rating
+            }
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
+
+/// Orders declares `Product @key(fields: "id", resolvable: false)`: it can supply the key,
+/// products resolves the entity.
+#[test]
+fn unresolvable_key_still_supplies_the_representation() {
+    let s = fixture("tessera.graphql");
+    assert_snapshot!(plan_string(&s, r#"{ order(id: "1") { status items { quantity product { sku name } } } }"#), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "orders", id: 0) {
+      {
+        order(id: "1") {
+          status
+          items {
+            quantity
+            product {
+              __typename
+              id
+            }
+          }
+        }
+      }
+    },
+    Flatten(path: "order.items.@.product") {
+      Fetch(service: "products", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            sku
+            name
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
+
+/// Fields the source subgraph resolves itself never cause a jump, even on entities.
+#[test]
+fn key_fields_are_resolved_locally() {
+    let s = fixture("tessera.graphql");
+    assert_snapshot!(plan_string(&s, r#"{ order(id: "1") { id items { product { id } } user { id } } }"#), @r###"
+QueryPlan {
+  Fetch(service: "orders", id: 0) {
+    {
+      order(id: "1") {
+        id
+        items {
+          product {
+            id
+          }
+        }
+        user {
+          id
+        }
+      }
+    }
+  },
+}
+"###);
+}
+
+/// Without a resolvable key in the target there is no jump: a clear planning error.
+#[test]
+fn no_usable_key_is_a_planning_error() {
+    let sdl = std::fs::read_to_string(format!(
+        "{}/fixtures/nullkey.graphql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture");
+    let sdl = sdl.replace(
+        "@join__type(graph: B, key: \"upc\")",
+        "@join__type(graph: B)",
+    );
+    let s = Supergraph::parse(&sdl).expect("still a valid supergraph");
+    let error = plan_error(
+        &s,
+        "{ items { product { name } } }",
+        &PlanOptions::default(),
+    );
+    assert_snapshot!(error.to_string(), @r###"cannot plan `Product.name`: no subgraph that resolves it can be reached from `a` through a key it can supply"###);
+}

@@ -6,11 +6,18 @@ use apollo_compiler::ExecutableDocument;
 use super::{PlanOptions, QueryPlan, plan_with};
 use crate::supergraph::Supergraph;
 
+mod abstract_types;
+mod budget;
 mod conditions;
 mod entity_jumps;
 mod fragments;
+mod interface_object;
 mod keys;
 mod mutations;
+mod override_labels;
+mod provides;
+mod requires;
+mod shareable;
 
 pub(super) fn fixture(name: &str) -> Supergraph {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -40,7 +47,6 @@ pub(super) fn plan_string(supergraph: &Supergraph, query: &str) -> String {
 }
 
 /// The planning error for an operation that validates.
-#[allow(dead_code)]
 pub(super) fn plan_error(
     supergraph: &Supergraph,
     query: &str,

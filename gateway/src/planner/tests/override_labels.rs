@@ -1,0 +1,69 @@
+//! `@override`, including progressive override labels.
+
+use insta::assert_snapshot;
+
+use super::{fixture, plan_string, plan_with_options};
+use crate::planner::PlanOptions;
+
+#[test]
+fn progressive_override_follows_the_enabled_labels() {
+    let s = fixture("override_context.graphql");
+    let query = "{ b { inStock } }";
+    // Label off: the overridden subgraph `b` still resolves the field.
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Fetch(service: "b", id: 0) {
+    {
+      b {
+        inStock
+      }
+    }
+  },
+}
+"###);
+    let options = PlanOptions {
+        enabled_override_labels: vec!["percent(50)".into()],
+        ..PlanOptions::default()
+    };
+    assert_snapshot!(plan_with_options(&s, query, &options).to_string(), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "b", id: 0) {
+      {
+        b {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "b") {
+      Fetch(service: "a", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            inStock
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
+
+/// `@fromContext` is refused with a clear error until it is planned.
+#[test]
+fn from_context_is_refused_clearly() {
+    let s = fixture("override_context.graphql");
+    let error = super::plan_error(
+        &s,
+        "{ shop { product { price } } }",
+        &PlanOptions::default(),
+    );
+    assert_snapshot!(error.to_string(), @r###"cannot plan `Product2.price`: `@fromContext` arguments are not supported yet"###);
+}
