@@ -925,10 +925,11 @@ impl<'a> Walker<'a> {
         for selection in &set.selections {
             match selection {
                 executable::Selection::Field(f) => {
-                    let child = self
-                        .groups
-                        .arena
-                        .field(sel, None, &f.name, &f.arguments, &[]);
+                    let alias = input_alias(f);
+                    let child =
+                        self.groups
+                            .arena
+                            .field(sel, alias.as_ref(), &f.name, &f.arguments, &[]);
                     for argument in &f.arguments {
                         collect_variables(
                             &argument.value,
@@ -972,11 +973,12 @@ impl<'a> Walker<'a> {
                             items: self.requires_items(info.named_type, &f.selection_set)?,
                         })
                     };
+                    let data_key = input_alias(f).unwrap_or_else(|| f.name.clone());
                     items.push(NItem::Field(NField {
                         kind: NFieldKind::Field(id),
                         name: f.name.clone(),
-                        response_key: f.name.clone(),
-                        data_key: f.name.clone(),
+                        response_key: data_key.clone(),
+                        data_key,
                         arguments: f.arguments.clone(),
                         conditions: Vec::new(),
                         parent: ty,
@@ -1068,6 +1070,25 @@ fn list_depth(ty: &ast::Type) -> usize {
         ast::Type::Named(_) | ast::Type::NonNullNamed(_) => 0,
         ast::Type::List(inner) | ast::Type::NonNullList(inner) => 1 + list_depth(inner),
     }
+}
+
+/// The internal alias of a planner-added input field with arguments (`weight(unit: KG)` in a
+/// `@requires`): the client may select the same field with other arguments under the same
+/// response key, so the input travels as `_tsr_weight_<hash of the arguments>`. The same name
+/// is used where it is fetched and where the representation reads it.
+fn input_alias(field: &executable::Field) -> Option<apollo_compiler::Name> {
+    if field.arguments.is_empty() {
+        return None;
+    }
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut hash: u32 = 0x811c_9dc5;
+    for argument in &field.arguments {
+        for byte in format!("{}:{}", argument.name, argument.value).bytes() {
+            hash ^= u32::from(byte);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    apollo_compiler::Name::new(&format!("_tsr_{}_{hash:08x}", field.name)).ok()
 }
 
 /// The path without its trailing type conditions.

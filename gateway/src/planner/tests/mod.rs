@@ -17,6 +17,7 @@ mod mutations;
 mod override_labels;
 mod provides;
 mod requires;
+mod shareable;
 
 pub(super) fn fixture(name: &str) -> Supergraph {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
