@@ -1,5 +1,5 @@
 //! `_entities` with 1,000 `Order` representations (with their items and totals) as an admin,
-//! through the schema, on PostgreSQL with the default seed (10,000 orders). Also `User.orders`
+//! through the schema (as the HTTP router runs it, via `OrdersExecutor`), on PostgreSQL with the default seed (10,000 orders). Also `User.orders`
 //! for 100 users in one `_entities` call. Run with `cargo bench -p orders-subgraph`.
 //!
 //! Uses `BENCH_POSTGRES_URL`, else `TEST_POSTGRES_URL`; without either it prints why and exits.
@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use async_graphql::{Request, Variables};
+use async_graphql::{Executor, Request, Variables};
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use subgraph_kit::auth::{ADMIN_SCOPE, AuthContext, Identity};
@@ -55,7 +55,7 @@ fn entities(c: &mut Criterion) {
             "seeded {rows} rows (10,000 orders with their items) in {:?}",
             started.elapsed()
         );
-        let schema = orders_subgraph::schema(db.db.clone());
+        let schema = orders_subgraph::OrdersExecutor::new(orders_subgraph::schema(db.db.clone()));
         (db, schema)
     });
 

@@ -25,7 +25,7 @@ use subgraph_kit::auth::JwtVerifier;
 use subgraph_kit::seed::SeedSize;
 
 pub use config::Config;
-pub use schema::{OrdersSchema, Query};
+pub use schema::{OrdersExecutor, OrdersSchema, Query};
 
 use orders_migration::{Migrator, MigratorTrait};
 use service::OrderService;
@@ -41,7 +41,7 @@ pub fn router(
     verifier: Arc<JwtVerifier>,
     db: DatabaseConnection,
 ) -> axum::Router {
-    subgraph_kit::http::graphql_router(schema, verifier, db)
+    subgraph_kit::http::graphql_router(OrdersExecutor::new(schema), verifier, db)
 }
 
 /// The federation SDL, as in `schema/orders.graphql`. Needs no database.

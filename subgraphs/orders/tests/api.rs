@@ -841,6 +841,58 @@ async fn batches_cost_one_statement_per_table() {
     }
 }
 
+#[tokio::test]
+async fn the_bare_schema_resolves_the_same() {
+    // Executing the schema directly, without `OrdersExecutor`'s per-request scope, loses only
+    // the batching by representation list: answers and per-item errors are the same.
+    use async_graphql::{Request, Variables};
+    use subgraph_kit::auth::{AuthContext, Identity};
+    use subgraph_kit::ids::UserId;
+
+    for t in databases().await {
+        let b = t.backend;
+        let size = SeedSize::small();
+        orders_subgraph::migrate(&t.db)
+            .await
+            .unwrap_or_else(|e| panic!("{b:?}: migrate: {e}"));
+        orders_subgraph::seed(&t.db, &size)
+            .await
+            .unwrap_or_else(|e| panic!("{b:?}: seed: {e}"));
+        let schema = orders_subgraph::schema(t.db.clone());
+        let user = plan::order(1, &size).user;
+        let foreign = (1..=size.orders)
+            .find(|i| plan::order(*i, &size).user != user)
+            .expect("order of another user");
+        let caller = AuthContext::Authenticated(Identity {
+            user_id: UserId(i64::from(user)),
+            scopes: vec![],
+        });
+        let reps = order_reps([1, foreign, 999_999, 1]);
+        let request = Request::new(
+            "query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id items { quantity } } } }",
+        )
+        .variables(Variables::from_json(json!({"r": reps})))
+        .data(caller);
+        let resp = serde_json::to_value(schema.execute(request).await).expect("json");
+        let list = &resp["data"]["_entities"];
+        assert_eq!(list[0]["id"], "1", "{b:?}: {resp}");
+        assert_eq!(
+            list[0]["items"].as_array().map(Vec::len),
+            Some(plan::order(1, &size).items.len()),
+            "{b:?}"
+        );
+        assert_eq!(list[1], Value::Null, "{b:?}: {resp}");
+        assert_eq!(list[2], Value::Null, "{b:?}: {resp}");
+        assert_eq!(list[3]["id"], "1", "{b:?}: {resp}");
+        assert_eq!(
+            code(error_at(&resp, &json!(["_entities", 1]))),
+            Some("FORBIDDEN"),
+            "{b:?}: {resp}"
+        );
+        assert_eq!(error_codes(&resp).len(), 1, "{b:?}: {resp}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bad input and failures
 

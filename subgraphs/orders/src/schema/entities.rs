@@ -15,16 +15,12 @@
 //!   `None`. A key that occurs several times gets one error per occurrence: each failing call
 //!   claims the next unclaimed index of its key.
 //!
-//! [`EntitiesExtension`] puts a fresh [`EntitiesScope`] into every request, however the schema
-//! is executed (HTTP router, tests, benchmarks).
+//! [`crate::schema::OrdersExecutor`] puts a fresh [`EntitiesScope`] into every request.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::{Context, ID, Name, PathSegment, Request, ServerError, ServerResult, Value};
+use async_graphql::{Context, ID, Name, PathSegment, ServerError, Value};
 use subgraph_kit::ids::{OrderId, UserId};
 use subgraph_kit::{ApiError, ApiResult};
 use tokio::sync::OnceCell;
@@ -52,7 +48,7 @@ pub fn resolve<T>(
 }
 
 /// Every `Order` of this `_entities` call that exists, loaded together on first use; `None`
-/// when the request has no scope (a schema built without [`EntitiesExtension`]).
+/// when the request has no [`EntitiesScope`].
 pub async fn orders(ctx: &Context<'_>) -> ApiResult<Option<Arc<HashMap<OrderId, Order>>>> {
     let Some(field) = field_scope(ctx) else {
         return Ok(None);
@@ -220,29 +216,5 @@ impl Representations {
             positions.push(index);
         }
         reps
-    }
-}
-
-/// Adds a fresh [`EntitiesScope`] to every request.
-#[derive(Debug, Default)]
-pub struct EntitiesExtension;
-
-impl ExtensionFactory for EntitiesExtension {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(EntitiesPerRequest)
-    }
-}
-
-struct EntitiesPerRequest;
-
-#[async_trait::async_trait]
-impl Extension for EntitiesPerRequest {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        next.run(ctx, request.data(EntitiesScope::default())).await
     }
 }
