@@ -55,15 +55,3 @@ QueryPlan {
 }
 "###);
 }
-
-/// `@fromContext` is refused with a clear error until it is planned.
-#[test]
-fn from_context_is_refused_clearly() {
-    let s = fixture("override_context.graphql");
-    let error = super::plan_error(
-        &s,
-        "{ shop { product { price } } }",
-        &PlanOptions::default(),
-    );
-    assert_snapshot!(error.to_string(), @r###"cannot plan `Product2.price`: `@fromContext` arguments are not supported yet"###);
-}
