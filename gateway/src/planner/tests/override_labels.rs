@@ -55,3 +55,40 @@ QueryPlan {
 }
 "###);
 }
+
+/// `@override(from: "b")`: `b`'s copy is `usedOverridden` and no longer resolves the field,
+/// even though `b` holds the entity already.
+#[test]
+fn overridden_field_is_fetched_from_the_new_owner() {
+    let s = fixture("override.graphql");
+    assert_snapshot!(plan_string(&s, "{ products { name price } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "b", id: 0) {
+      {
+        products {
+          __typename
+          id
+          price
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "a", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            name
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
