@@ -868,3 +868,22 @@ mod shops {
             .finish()
     }
 }
+
+/// A Federation 1 supergraph (join v0.1, `@join__owner`) of the same subgraphs answers like the
+/// Federation 2 one.
+#[tokio::test]
+async fn federation_1_supergraph_executes_like_federation_2() {
+    let query = "{ topProducts { upc name shippingEstimate inStock reviews { body author { username name } } } }";
+    let fed1 = supergraph("fed1.graphql");
+    let fed2 = supergraph("requires_provides.graphql");
+    let client = bench::client();
+    let one = run(&fed1, &client, query, json!({})).await;
+    let two = run(&fed2, &bench::client(), query, json!({})).await;
+    assert!(one.get("errors").is_none(), "{one}");
+    assert_eq!(one, two);
+    assert_eq!(one["data"]["topProducts"][1]["shippingEstimate"], json!(0));
+    assert_eq!(
+        one["data"]["topProducts"][0]["reviews"][1]["author"],
+        json!({"username": "@complete", "name": "Alan Turing"})
+    );
+}
