@@ -147,6 +147,10 @@ pub(crate) struct Group {
     pub entity_fragments: Vec<(TypeId, TypeId, SelId, SelId)>,
     /// Representation `__typename` rewrites: (data type, type the target knows).
     pub typename_rewrites: Vec<(String, String)>,
+    /// `@fromContext` values this fetch sends, read at enclosing objects.
+    pub context_inputs: Vec<super::plan::ContextInput>,
+    /// Declarations of the `$contextualArgument_N_M` variables.
+    pub context_variables: Vec<Node<ast::VariableDefinition>>,
     /// Groups whose data must be merged before this one runs (the key source first).
     pub deps: Vec<GroupId>,
     /// Where representations are collected (entity groups).
@@ -191,6 +195,8 @@ impl Groups {
             variables: IndexSet::new(),
             nullable_inputs: Vec::new(),
             typename_rewrites: Vec::new(),
+            context_inputs: Vec::new(),
+            context_variables: Vec::new(),
         });
         self.groups.len() - 1
     }
@@ -220,6 +226,8 @@ impl Groups {
             variables: IndexSet::new(),
             nullable_inputs: Vec::new(),
             typename_rewrites: Vec::new(),
+            context_inputs: Vec::new(),
+            context_variables: Vec::new(),
         });
         let id = self.groups.len() - 1;
         self.index.insert(key, id);

@@ -234,7 +234,12 @@ fn fetch_node(
         .iter()
         .filter(|v| group.variables.contains(&v.name))
         .collect();
-    let operation = print::operation_text(arena, kind, group.selection, &used, representations);
+    let declared: Vec<&Node<ast::VariableDefinition>> = used
+        .iter()
+        .copied()
+        .chain(group.context_variables.iter())
+        .collect();
+    let operation = print::operation_text(arena, kind, group.selection, &declared, representations);
     let pretty_selection = print::pretty(arena, group.selection);
     let requires = if kind == GroupKind::Entity {
         print::selections(arena, group.requires)
@@ -289,6 +294,7 @@ fn fetch_node(
                 value: to.clone(),
             })
             .collect(),
+        context_inputs: group.context_inputs.clone(),
         provides_keys,
         nullable_inputs: group.nullable_inputs.clone(),
         pretty_selection,

@@ -48,6 +48,20 @@ pub(crate) struct Walker<'a> {
     pub groups: Groups,
     pub budget: &'a mut Budget,
     pub label_enabled: &'a dyn Fn(&str) -> bool,
+    /// Positions of the enclosing objects that set a `@context`, innermost last.
+    pub context_frames: Vec<ContextFrame>,
+    /// Numbers the `$contextualArgument_N_M` variables.
+    pub context_fields: usize,
+}
+
+/// An enclosing object whose type sets contexts: where `@fromContext` values are read.
+#[derive(Debug, Clone)]
+pub(crate) struct ContextFrame {
+    contexts: Vec<String>,
+    group: GroupId,
+    sel: SelId,
+    ty: TypeId,
+    path: Vec<FetchPathElement>,
 }
 
 /// How a jump target ranks: hops, no group to merge into, fetches below, graph order.
@@ -196,6 +210,35 @@ impl<'a> Walker<'a> {
     /// Walks `items` at a position.
     #[allow(clippy::too_many_arguments)]
     fn walk(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let contexts = &self.supergraph.type_info(ty).contexts;
+        if contexts.is_empty() {
+            return self.walk_position(group, sel, ty, items, path, provided, pending, conditions);
+        }
+        self.context_frames.push(ContextFrame {
+            contexts: contexts.clone(),
+            group,
+            sel,
+            ty,
+            path: path.to_vec(),
+        });
+        let result = self.walk_position(group, sel, ty, items, path, provided, pending, conditions);
+        self.context_frames.pop();
+        result
+    }
+
+    /// Walks `items` at a position (after context bookkeeping).
+    #[allow(clippy::too_many_arguments)]
+    fn walk_position(
         &mut self,
         group: GroupId,
         sel: SelId,
@@ -723,13 +766,9 @@ impl<'a> Walker<'a> {
 
         let target = route.last().map(|h| h.to).unwrap_or(source);
         let target_entry = info.in_graph(target);
-        if target_entry.is_some_and(|e| !e.context_arguments.is_empty()) {
-            // Refused rather than planned without its argument: a wrong answer is worse.
-            return Err(PlanError::Unsatisfiable {
-                field: self.coordinate(id),
-                reason: "`@fromContext` arguments are not supported yet".into(),
-            });
-        }
+        let context_arguments = target_entry
+            .map(|e| e.context_arguments.clone())
+            .unwrap_or_default();
         let requires = target_entry.and_then(|e| e.requires.clone());
         let (mut current_group, mut current_sel) = (group, sel);
         let mut requires_sel = None;
@@ -775,6 +814,43 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        if !context_arguments.is_empty() {
+            // `@fromContext`: read each value at the enclosing object that sets the context,
+            // send it per representation batch as a variable.
+            let mut with_context = field.clone();
+            let number = self.context_fields;
+            self.context_fields += 1;
+            for (index, argument) in context_arguments.iter().enumerate() {
+                let variable = format!("contextualArgument_{number}_{index}");
+                self.context_input(
+                    current_group,
+                    id,
+                    argument,
+                    &variable,
+                    entity_path,
+                    conditions,
+                )?;
+                let name = apollo_compiler::Name::new(&argument.name)
+                    .map_err(|_| PlanError::UnknownField(argument.name.clone()))?;
+                let variable_name = apollo_compiler::Name::new(&variable)
+                    .map_err(|_| PlanError::UnknownField(variable.clone()))?;
+                with_context.arguments.push(Node::new(ast::Argument {
+                    name,
+                    value: Node::new(ast::Value::Variable(variable_name)),
+                }));
+            }
+            return self.emit_field(
+                current_group,
+                current_sel,
+                entity_ty,
+                &with_context,
+                id,
+                path,
+                None,
+                pending,
+                conditions,
+            );
+        }
         self.emit_field(
             current_group,
             current_sel,
@@ -786,6 +862,93 @@ impl<'a> Walker<'a> {
             pending,
             conditions,
         )
+    }
+
+    /// Plans the value of one `@fromContext` argument: its selection is fetched at the
+    /// innermost enclosing object that sets the context, and the fetch of the field waits for it.
+    fn context_input(
+        &mut self,
+        group: GroupId,
+        field: FieldId,
+        argument: &crate::supergraph::ContextArgument,
+        variable: &str,
+        entity_path: &[FetchPathElement],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let Some(frame) = self
+            .context_frames
+            .iter()
+            .rev()
+            .find(|f| f.contexts.contains(&argument.context))
+            .cloned()
+        else {
+            return Err(PlanError::Unsatisfiable {
+                field: self.coordinate(field),
+                reason: format!(
+                    "no enclosing object sets the context `{}` of argument `{}`",
+                    argument.context, argument.name
+                ),
+            });
+        };
+        let frame_type = self.supergraph.type_info(frame.ty).name.clone();
+        let text = argument.selection.trim();
+        let text = text
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or(text);
+        let set = apollo_compiler::executable::FieldSet::parse_and_validate(
+            self.supergraph.schema(),
+            frame_type.clone(),
+            text,
+            "context.graphql",
+        )
+        .map_err(|e| PlanError::Unsatisfiable {
+            field: self.coordinate(field),
+            reason: format!(
+                "invalid context selection `{}` on `{frame_type}`: {}",
+                argument.selection, e.errors
+            ),
+        })?;
+        let items = self.requires_items(frame.ty, &set.selection_set)?;
+        self.groups.recorders.push(IndexSet::new());
+        let walked = self.walk_position(
+            frame.group,
+            frame.sel,
+            frame.ty,
+            &items,
+            &frame.path,
+            None,
+            &[],
+            conditions,
+        );
+        let touched = self.groups.recorders.pop().unwrap_or_default();
+        walked?;
+        for dependency in touched {
+            self.groups.add_dependency(group, dependency);
+        }
+        let ty = apollo_compiler::ast::Type::parse(&argument.ty, "type.graphql").map_err(|e| {
+            PlanError::Unsatisfiable {
+                field: self.coordinate(field),
+                reason: format!("invalid context argument type `{}`: {e}", argument.ty),
+            }
+        })?;
+        let name = apollo_compiler::Name::new(variable)
+            .map_err(|_| PlanError::UnknownField(variable.to_owned()))?;
+        let definition = Node::new(ast::VariableDefinition {
+            name,
+            ty: Node::new(ty),
+            default_value: None,
+            directives: Default::default(),
+        });
+        let depth = frame.path.len().min(entity_path.len());
+        let g = &mut self.groups.groups[group];
+        g.context_variables.push(definition);
+        g.context_inputs.push(super::plan::ContextInput {
+            variable: variable.to_owned(),
+            depth,
+            selection: context_selection(&set.selection_set),
+        });
+        Ok(())
     }
 
     /// Graphs where an interface of `object` is an `@interfaceObject` that resolves `name`.
@@ -1089,6 +1252,27 @@ fn input_alias(field: &executable::Field) -> Option<apollo_compiler::Name> {
         }
     }
     apollo_compiler::Name::new(&format!("_tsr_{}_{hash:08x}", field.name)).ok()
+}
+
+/// A context field set as plan selections, read with the same data keys it is fetched under.
+fn context_selection(set: &SelectionSet) -> Vec<super::plan::Selection> {
+    set.selections
+        .iter()
+        .filter_map(|selection| match selection {
+            executable::Selection::Field(f) => Some(super::plan::Selection::Field {
+                alias: input_alias(f).map(|a| a.to_string()),
+                name: f.name.to_string(),
+                selections: context_selection(&f.selection_set),
+            }),
+            executable::Selection::InlineFragment(fragment) => {
+                Some(super::plan::Selection::InlineFragment {
+                    type_condition: fragment.type_condition.as_ref().map(|t| t.to_string()),
+                    selections: context_selection(&fragment.selection_set),
+                })
+            }
+            executable::Selection::FragmentSpread(_) => None,
+        })
+        .collect()
 }
 
 /// The path without its trailing type conditions.

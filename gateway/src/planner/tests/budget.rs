@@ -98,15 +98,23 @@ enum join__Graph {
 "#,
     );
     for g in 0..graphs {
-        sdl.push_str(&format!("  G{g} @join__graph(name: \"g{g}\", url: \"http://127.0.0.1:{}/graphql\")\n", 5000 + g));
+        sdl.push_str(&format!(
+            "  G{g} @join__graph(name: \"g{g}\", url: \"http://127.0.0.1:{}/graphql\")\n",
+            5000 + g
+        ));
     }
     sdl.push_str("}\n");
     sdl
 }
 
 fn timed_plan(sdl: &str, query: &str) -> (Result<crate::planner::QueryPlan, PlanError>, Duration) {
-    let s = crate::supergraph::Supergraph::parse(sdl).unwrap_or_else(|e| panic!("generated supergraph: {e}"));
-    let document = match apollo_compiler::ExecutableDocument::parse_and_validate(s.api_schema(), query, "op.graphql") {
+    let s = crate::supergraph::Supergraph::parse(sdl)
+        .unwrap_or_else(|e| panic!("generated supergraph: {e}"));
+    let document = match apollo_compiler::ExecutableDocument::parse_and_validate(
+        s.api_schema(),
+        query,
+        "op.graphql",
+    ) {
         Ok(d) => d,
         Err(e) => panic!("{}", e.errors),
     };
@@ -120,10 +128,16 @@ fn timed_plan(sdl: &str, query: &str) -> (Result<crate::planner::QueryPlan, Plan
 #[test]
 fn ten_subgraphs_sharing_every_field() {
     let mut sdl = header(10);
-    let joins: String = (0..10).map(|g| format!(" @join__type(graph: G{g}, key: \"id\")")).collect();
-    let roots: String = (0..10).map(|g| format!(" @join__type(graph: G{g})")).collect();
+    let joins: String = (0..10)
+        .map(|g| format!(" @join__type(graph: G{g}, key: \"id\")"))
+        .collect();
+    let roots: String = (0..10)
+        .map(|g| format!(" @join__type(graph: G{g})"))
+        .collect();
     let fields: String = (0..40).map(|f| format!("  f{f}: Int\n")).collect();
-    sdl.push_str(&format!("type T{joins} {{\n  id: ID!\n{fields}  next: T\n}}\ntype Query{roots} {{\n  t: T\n}}\n"));
+    sdl.push_str(&format!(
+        "type T{joins} {{\n  id: ID!\n{fields}  next: T\n}}\ntype Query{roots} {{\n  t: T\n}}\n"
+    ));
     let level: String = (0..40).map(|f| format!("f{f} ")).collect();
     let mut query = String::from("{ t { ");
     for _ in 0..8 {
@@ -134,7 +148,11 @@ fn ten_subgraphs_sharing_every_field() {
     query.push('}');
     let (result, elapsed) = timed_plan(&sdl, &query);
     assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
-    assert_eq!(result.expect("plans").fetch_count, 1, "everything resolves in one subgraph");
+    assert_eq!(
+        result.expect("plans").fetch_count,
+        1,
+        "everything resolves in one subgraph"
+    );
 }
 
 /// An interface with 100 implementations, one field of each owned by another subgraph: the
@@ -149,7 +167,9 @@ fn interface_with_a_hundred_implementations() {
         ));
     }
     sdl.push_str("type Query @join__type(graph: G0) @join__type(graph: G1) { all: [I!]! @join__field(graph: G0) }\n");
-    let fragments: String = (0..100).map(|i| format!("... on T{i} {{ extra }} ")).collect();
+    let fragments: String = (0..100)
+        .map(|i| format!("... on T{i} {{ extra }} "))
+        .collect();
     let query = format!("{{ all {{ id name {fragments} }} }}");
     let (result, elapsed) = timed_plan(&sdl, &query);
     assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");

@@ -9,6 +9,7 @@ use crate::supergraph::Supergraph;
 mod abstract_types;
 mod budget;
 mod conditions;
+mod context;
 mod entity_jumps;
 mod fragments;
 mod interface_object;
