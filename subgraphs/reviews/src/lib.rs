@@ -63,12 +63,15 @@ pub fn schema(db: DatabaseConnection) -> ReviewsSchema {
 }
 
 /// `/graphql` (identity from the verified bearer token only), `/health` and `/ready`.
+///
+/// Requests run through [`schema::loader::IdleBatching`], so each one's DataLoader batches
+/// start once it has queued every key it can.
 pub fn router(
     schema: ReviewsSchema,
     verifier: Arc<JwtVerifier>,
     db: DatabaseConnection,
 ) -> axum::Router {
-    subgraph_kit::http::graphql_router(schema, verifier, db)
+    subgraph_kit::http::graphql_router(schema::loader::IdleBatching(schema), verifier, db)
 }
 
 /// The federation SDL, as `_service { sdl }` serves it and `schema/reviews.graphql` holds it.

@@ -12,23 +12,25 @@
 //! over several polls of the request task, and on a busy machine those polls can be further
 //! apart than any fixed delay.
 //!
-//! So a batch here starts when a request goes idle instead. [`IdleBatching`], an execution
-//! extension, watches each operation's future: when a poll returns `Pending` without the
+//! So a batch here starts when the request that opened it goes idle. [`IdleBatching`] wraps
+//! the executor (not a schema extension, which would take every field off async-graphql's
+//! fast path) and watches each operation's future: when a poll returns `Pending` without the
 //! future having woken itself (a yield), every resolver that could queue a key has queued it
-//! and now waits on a batch, so it moves the [`IdleSignal`] on. The spawner holds each batch
-//! until the signal has moved past where it was when the batch's first key arrived; then the
-//! DataLoader (delay zero) takes every queued key at once.
+//! and waits on a batch, so it moves the request's [`IdleSignal`] on. The spawner, called
+//! inside that request's poll when a batch's first key is queued, holds the batch until the
+//! signal moves; then the DataLoader (delay zero) takes every queued key at once.
 //!
 //! On the multi-thread runtime another worker may be handing a finished batch's results to
 //! the request while the request is being polled; a poll that ends in that window is not
 //! idle (results are still coming), so the request polls again instead of signalling. Each
-//! hand-over is one synchronous stretch of the batch task (the DataLoader sends every result
-//! right after [`Loader::load`] returns), marked by [`IdleSignal`]'s `delivering` count.
+//! hand-over is one synchronous stretch of a batch task (the DataLoader sends every result
+//! right after [`Loader::load`] returns), counted in `DELIVERING`.
 //!
-//! What remains best effort: concurrent requests start each other's batches earlier (when any
-//! of them idles), and so does a request waiting on two batches whose results both queue keys
-//! of the next level. [`IDLE_FALLBACK`] bounds the wait should a key ever be queued outside an
-//! operation.
+//! What remains best effort: batches are shared by concurrent requests, so another request's
+//! keys can land in a batch that the opening request's idleness starts; a request waiting on
+//! two batches whose results both queue keys of the next level may start that level early.
+//! A schema executed without [`IdleBatching`] (directly through `Schema::execute`) batches
+//! like a plain DataLoader, [`UNSCOPED_DELAY`] after the first key.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -39,9 +41,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Poll, Wake, Waker};
 use std::time::Duration;
 
-use async_graphql::Response;
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
+use async_graphql::futures_util::stream::BoxStream;
+use async_graphql::{Data, Executor, Request, Response};
 use sea_orm::DatabaseConnection;
 use subgraph_kit::ApiError;
 use subgraph_kit::ids::{ProductId, ReviewId, UserId};
@@ -51,32 +53,42 @@ use tokio::sync::Notify;
 use crate::schema::types::Review;
 use crate::service;
 
-/// The longest a batch waits for an idle signal. Operations always signal when they wait on
-/// a batch, so this only bounds the wait of a key queued outside any operation; it is long
-/// because a request still queueing keys (a large `_entities` call on a loaded machine can
-/// take tens of milliseconds) must never be cut short by it.
+/// The longest a batch waits for its request's idle signal. A request always signals when it
+/// waits on a batch, so this is a safety net only; it is long because a request still
+/// queueing keys (a large `_entities` call on a loaded machine can take tens of
+/// milliseconds) must never be cut short by it.
 pub const IDLE_FALLBACK: Duration = Duration::from_millis(500);
 
-/// Moves on each time an operation stops making progress by itself; shared by the execution
-/// extension (which moves it), the spawner (which waits for it) and the loader (which marks
-/// result hand-overs).
+/// The batch window of keys queued outside [`IdleBatching`], as async-graphql's default.
+pub const UNSCOPED_DELAY: Duration = Duration::from_millis(1);
+
+/// Batches between the end of their [`Loader::load`] and their last result sent.
+static DELIVERING: AtomicU64 = AtomicU64::new(0);
+/// Batches that started on [`IDLE_FALLBACK`] rather than on their request's signal.
+static FALLBACKS: AtomicU64 = AtomicU64::new(0);
+
+/// How many batches in this process started on [`IDLE_FALLBACK`]; 0 unless a request failed
+/// to signal, which tests check.
+pub fn idle_fallbacks() -> u64 {
+    FALLBACKS.load(Ordering::Relaxed)
+}
+
+tokio::task_local! {
+    /// The idle signal of the request being polled.
+    static REQUEST_IDLE: Arc<IdleSignal>;
+    /// Set in a batch task once its [`Loader::load`] returned, i.e. once it is handing
+    /// results over.
+    static HANDING_OVER: Arc<AtomicBool>;
+}
+
+/// Moves on each time a request stops making progress by itself.
 #[derive(Debug, Default)]
 pub struct IdleSignal {
     epoch: AtomicU64,
     notify: Notify,
-    /// Batches between the end of [`Loader::load`] and the last result sent.
-    delivering: AtomicU64,
-    /// Batches that started on [`IDLE_FALLBACK`] rather than on a signal; stays 0 unless a
-    /// key was queued outside an operation.
-    fallbacks: AtomicU64,
 }
 
 impl IdleSignal {
-    /// How many batches started without an idle signal.
-    pub fn fallbacks(&self) -> u64 {
-        self.fallbacks.load(Ordering::Relaxed)
-    }
-
     fn epoch(&self) -> u64 {
         self.epoch.load(Ordering::SeqCst)
     }
@@ -84,10 +96,6 @@ impl IdleSignal {
     fn signal(&self) {
         self.epoch.fetch_add(1, Ordering::SeqCst);
         self.notify.notify_waiters();
-    }
-
-    fn delivering(&self) -> bool {
-        self.delivering.load(Ordering::SeqCst) > 0
     }
 
     /// Resolves once the signal has moved past `epoch`.
@@ -106,94 +114,81 @@ impl IdleSignal {
     }
 }
 
-tokio::task_local! {
-    /// Set in a batch task once its [`Loader::load`] returned, i.e. once it is handing
-    /// results over.
-    static HANDING_OVER: Arc<AtomicBool>;
-}
-
-/// Ends a batch's hand-over in the `delivering` count when the batch task finishes, however
-/// it finishes (a panic or a runtime shutdown included), so requests never wait on a
-/// hand-over that is not happening.
-struct HandOverGuard {
-    idle: Arc<IdleSignal>,
-    handing_over: Arc<AtomicBool>,
-}
+/// Ends a batch's hand-over in [`DELIVERING`] when the batch task finishes, however it
+/// finishes (a panic or a runtime shutdown included), so requests never wait on a hand-over
+/// that is not happening.
+struct HandOverGuard(Arc<AtomicBool>);
 
 impl Drop for HandOverGuard {
     fn drop(&mut self) {
-        if self.handing_over.load(Ordering::SeqCst) {
-            self.idle.delivering.fetch_sub(1, Ordering::SeqCst);
+        if self.0.load(Ordering::SeqCst) {
+            DELIVERING.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
 
-/// The reviews DataLoader, whose batches start when a request idles.
-pub fn data_loader(db: DatabaseConnection, idle: Arc<IdleSignal>) -> DataLoader<ReviewsLoader> {
-    let loader = ReviewsLoader {
-        db,
-        idle: idle.clone(),
-    };
-    let spawner = move |batch: Pin<Box<dyn Future<Output = ()> + Send + 'static>>| {
+/// The reviews DataLoader, whose batches start when the request that opened them idles.
+pub fn data_loader(db: DatabaseConnection) -> DataLoader<ReviewsLoader> {
+    let spawner = |batch: Pin<Box<dyn Future<Output = ()> + Send + 'static>>| {
         // Called synchronously when the batch's first key is queued, inside the request's
-        // poll, so the idle signal that follows that poll releases the batch.
-        let epoch = idle.epoch();
-        let idle = idle.clone();
+        // poll: the signal that follows that poll releases the batch.
+        let opened_by = REQUEST_IDLE
+            .try_with(|idle| (idle.clone(), idle.epoch()))
+            .ok();
         tokio::spawn(async move {
-            if tokio::time::timeout(IDLE_FALLBACK, idle.passed(epoch))
-                .await
-                .is_err()
-            {
-                idle.fallbacks.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!("reviews batch started without an idle signal");
+            match opened_by {
+                Some((idle, epoch)) => {
+                    if tokio::time::timeout(IDLE_FALLBACK, idle.passed(epoch))
+                        .await
+                        .is_err()
+                    {
+                        FALLBACKS.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!("reviews batch started without its request's idle signal");
+                    }
+                }
+                None => tokio::time::sleep(UNSCOPED_DELAY).await,
             }
             let handing_over = Arc::new(AtomicBool::new(false));
-            let _guard = HandOverGuard {
-                idle,
-                handing_over: handing_over.clone(),
-            };
+            let _guard = HandOverGuard(handing_over.clone());
             // `load` returning, the DataLoader sending every result and the guard's drop run
             // in one poll of this task: the hand-over is one synchronous stretch.
             HANDING_OVER.scope(handing_over, batch).await;
         });
     };
-    DataLoader::new(loader, spawner)
+    DataLoader::new(ReviewsLoader { db }, spawner)
         .delay(Duration::ZERO)
         .max_batch_size(subgraph_kit::LOADER_MAX_BATCH)
 }
 
-/// The execution extension that moves the [`IdleSignal`] on.
-pub struct IdleBatching(pub Arc<IdleSignal>);
+/// An executor whose requests start their DataLoader batches when they go idle.
+#[derive(Clone)]
+pub struct IdleBatching<E>(pub E);
 
-impl ExtensionFactory for IdleBatching {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(IdleBatchingExtension(self.0.clone()))
+impl<E: Executor> Executor for IdleBatching<E> {
+    fn execute(&self, request: Request) -> impl Future<Output = Response> + Send {
+        let idle = Arc::new(IdleSignal::default());
+        let operation = SignalWhenIdle {
+            operation: Box::pin(self.0.execute(request)),
+            idle: idle.clone(),
+        };
+        REQUEST_IDLE.scope(idle, operation)
     }
-}
 
-struct IdleBatchingExtension(Arc<IdleSignal>);
-
-#[async_graphql::async_trait::async_trait]
-impl Extension for IdleBatchingExtension {
-    async fn execute(
+    fn execute_stream(
         &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        SignalWhenIdle {
-            operation: Box::pin(next.run(ctx, operation_name)),
-            idle: &self.0,
-        }
-        .await
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        // No subscriptions here; streams batch like a plain DataLoader.
+        self.0.execute_stream(request, session_data)
     }
 }
 
-/// Polls an operation and moves the idle signal on after every poll that leaves it waiting
+/// Polls an operation and moves its idle signal on after every poll that leaves it waiting
 /// on something other than itself.
 struct SignalWhenIdle<'a> {
     operation: Pin<Box<dyn Future<Output = Response> + Send + 'a>>,
-    idle: &'a IdleSignal,
+    idle: Arc<IdleSignal>,
 }
 
 impl Future for SignalWhenIdle<'_> {
@@ -210,7 +205,7 @@ impl Future for SignalWhenIdle<'_> {
             .as_mut()
             .poll(&mut std::task::Context::from_waker(&waker));
         if poll.is_pending() && !probe.woken.load(Ordering::SeqCst) {
-            if self.idle.delivering() {
+            if DELIVERING.load(Ordering::SeqCst) > 0 {
                 // Results are being handed over right now (on another worker): look again
                 // once they are in rather than start the next batch without them.
                 cx.waker().wake_by_ref();
@@ -290,7 +285,6 @@ pub struct AverageRatingKey(pub ProductId);
 /// Batch loader over the reviews database.
 pub struct ReviewsLoader {
     db: DatabaseConnection,
-    idle: Arc<IdleSignal>,
 }
 
 impl ReviewsLoader {
@@ -301,7 +295,7 @@ impl ReviewsLoader {
         // Outside a batch task (never, with this crate's spawner) there is no hand-over to
         // mark; counted before the flag is set, so the guard never undercounts.
         let _ = HANDING_OVER.try_with(|handing_over| {
-            self.idle.delivering.fetch_add(1, Ordering::SeqCst);
+            DELIVERING.fetch_add(1, Ordering::SeqCst);
             handing_over.store(true, Ordering::SeqCst);
         });
         result
@@ -434,37 +428,36 @@ fn split_by<P: Eq + Hash>(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use async_graphql::{Request, Variables};
+    use async_graphql::{Executor, Request, Variables};
     use serde_json::json;
     use subgraph_kit::seed::SeedSize;
     use subgraph_kit::testing::databases;
 
-    use super::IdleSignal;
+    use super::{IdleBatching, idle_fallbacks};
 
     /// On the multi-thread runtime the service runs on, the batch task can run on another
     /// worker while the request is still queueing keys: batches must still wait for the
-    /// request to idle, and must start on its signal, not on the fallback timer.
+    /// request to idle, and start on its signal, not on the fallback timer.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn batches_start_when_the_request_idles_on_a_multi_thread_runtime() {
         for t in databases().await {
             let backend = t.backend;
             crate::migrate(&t.db).await.expect("migrate");
             crate::seed(&t.db, &SeedSize::small()).await.expect("seed");
-            let idle = Arc::new(IdleSignal::default());
-            let schema = crate::schema::build_with(t.db.clone(), idle.clone());
+            let schema = crate::schema(t.db.clone());
+            let executor = IdleBatching(schema.clone());
             let reps: Vec<_> = (1..=500)
                 .map(|i| json!({"__typename": "Product", "id": i.to_string()}))
                 .collect();
             let query = "query($r: [_Any!]!) { _entities(representations: $r) {
                 ... on Product { reviews(first: 3) { id author { reviews(first: 1) { id } } } averageRating }
             } }";
+            let request =
+                || Request::new(query).variables(Variables::from_json(json!({"r": reps})));
+            let mut first = None;
             for round in 0..20 {
                 t.statements.take();
-                let request =
-                    Request::new(query).variables(Variables::from_json(json!({"r": reps})));
-                let response = schema.execute(request).await;
+                let response = executor.execute(request()).await;
                 assert!(
                     response.errors.is_empty(),
                     "{backend:?} round {round}: {:?}",
@@ -477,12 +470,22 @@ mod tests {
                     3,
                     "{backend:?} round {round}: one statement per field and level"
                 );
+                first.get_or_insert(response.data);
             }
+            // Executed without the wrapper, the schema still answers the same (batched like
+            // a plain DataLoader).
+            let direct = schema.execute(request()).await;
+            assert!(direct.errors.is_empty(), "{backend:?}: {:?}", direct.errors);
             assert_eq!(
-                idle.fallbacks(),
-                0,
-                "{backend:?}: every batch started on an idle signal"
+                Some(direct.data),
+                first,
+                "{backend:?}: same answer without the wrapper"
             );
         }
+        assert_eq!(
+            idle_fallbacks(),
+            0,
+            "every batch started on its request's idle signal"
+        );
     }
 }

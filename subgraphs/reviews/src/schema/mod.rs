@@ -9,8 +9,6 @@
 pub mod loader;
 pub mod types;
 
-use std::sync::Arc;
-
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, EmptySubscription, ID, Object, Result, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
@@ -19,7 +17,7 @@ use subgraph_kit::ids::{ProductId, ReviewId, UserId};
 use subgraph_kit::{ApiError, ApiResult};
 
 use crate::service::{self, NewReview};
-use loader::{IdleBatching, IdleSignal, ReviewsLoader};
+use loader::ReviewsLoader;
 use types::{Product, Review, User};
 
 /// The reviews subgraph's schema.
@@ -30,20 +28,11 @@ pub(crate) fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query, Mutation, EmptySubscription).enable_federation()
 }
 
-/// The schema over `db`, with its DataLoader in the schema data and the extension that
-/// starts the loader's batches (see [`loader`]).
+/// The schema over `db`, with its DataLoader in the schema data. Serve it through
+/// [`loader::IdleBatching`] (as [`crate::router`] does) so batches start when a request idles.
 pub fn build(db: DatabaseConnection) -> ReviewsSchema {
-    build_with(db, Arc::new(IdleSignal::default()))
-}
-
-/// [`build`] with a given idle signal, so tests can watch it.
-pub(crate) fn build_with(db: DatabaseConnection, idle: Arc<IdleSignal>) -> ReviewsSchema {
-    let loader = loader::data_loader(db.clone(), idle.clone());
-    builder()
-        .extension(IdleBatching(idle))
-        .data(db)
-        .data(loader)
-        .finish()
+    let loader = loader::data_loader(db.clone());
+    builder().data(db).data(loader).finish()
 }
 
 /// The shared loader; missing only if the schema was built without [`build`], a bug that
