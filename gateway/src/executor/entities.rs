@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::error::PathSegment;
-use crate::planner::{FetchPathElement, Selection};
+use crate::planner::{ContextInput, FetchPathElement, InputRewrite, Selection};
 
 /// The representations of one entity fetch.
 #[derive(Debug, Default)]
@@ -47,6 +47,142 @@ fn for_each_item<'v>(
             }
         }
     }
+}
+
+/// [`for_each_item`], also giving the value reached after each path step (`[0]` is the root),
+/// so `@fromContext` values can be read at enclosing objects.
+fn for_each_item_with_ancestors<'v>(
+    value: &'v Value,
+    path: &[FetchPathElement],
+    ancestors: &mut Vec<&'v Value>,
+    f: &mut impl FnMut(&'v Map<String, Value>, &[&'v Value]),
+) {
+    ancestors.push(value);
+    match path.split_first() {
+        None => {
+            if let Value::Object(object) = value {
+                f(object, ancestors);
+            }
+        }
+        Some((FetchPathElement::Key(key), rest)) => {
+            if let Some(child) = value.as_object().and_then(|o| o.get(key)) {
+                for_each_item_with_ancestors(child, rest, ancestors, f);
+            }
+        }
+        Some((FetchPathElement::List, rest)) => {
+            if let Value::Array(items) = value {
+                for item in items {
+                    for_each_item_with_ancestors(item, rest, ancestors, f);
+                }
+            }
+        }
+        Some((FetchPathElement::TypeCondition(types), rest)) => {
+            if typename(value).is_some_and(|t| types.iter().any(|c| c == t)) {
+                for_each_item_with_ancestors(value, rest, ancestors, f);
+            }
+        }
+    }
+    ancestors.pop();
+}
+
+/// Reads a context value: the leaf the selection leads to (`null` when absent).
+fn context_value(value: &Value, selection: &[Selection]) -> Value {
+    for s in selection {
+        match s {
+            Selection::Field {
+                alias,
+                name,
+                selections,
+            } => {
+                let Some(child) = value.get(alias.as_deref().unwrap_or(name)) else {
+                    continue;
+                };
+                return if selections.is_empty() {
+                    child.clone()
+                } else {
+                    context_value(child, selections)
+                };
+            }
+            Selection::InlineFragment {
+                type_condition,
+                selections,
+            } => {
+                let applies = type_condition
+                    .as_deref()
+                    .is_none_or(|t| typename(value) == Some(t));
+                if applies {
+                    let found = context_value(value, selections);
+                    if !found.is_null() {
+                        return found;
+                    }
+                }
+            }
+        }
+    }
+    Value::Null
+}
+
+/// A batch being built: its context variables, its representations, and their dedup index.
+type Batch = (Map<String, Value>, Collected, HashMap<String, usize>);
+
+/// Like [`collect`], batched by the `@fromContext` values of each object: each batch is
+/// one request with its own variables.
+pub(crate) fn collect_batches(
+    data: &Value,
+    path: &[FetchPathElement],
+    requires: &[Selection],
+    nullable_inputs: &[String],
+    rewrites: &[InputRewrite],
+    contexts: &[ContextInput],
+) -> Vec<(Map<String, Value>, Collected)> {
+    let mut batches: Vec<Batch> = Vec::new();
+    let mut by_context: HashMap<String, usize> = HashMap::new();
+    let mut position = 0usize;
+    for_each_item_with_ancestors(data, path, &mut Vec::new(), &mut |object, ancestors| {
+        let item = position;
+        position += 1;
+        let Some(mut rep) = representation(object, requires, nullable_inputs) else {
+            return;
+        };
+        rewrite(&mut rep, rewrites);
+        let mut variables = Map::new();
+        for context in contexts {
+            let ancestor = ancestors
+                .get(context.depth)
+                .copied()
+                .unwrap_or(&Value::Null);
+            variables.insert(
+                context.variable.clone(),
+                context_value(ancestor, &context.selection),
+            );
+        }
+        let key = serde_json::to_string(&variables).unwrap_or_default();
+        let batch = *by_context.entry(key).or_insert_with(|| {
+            batches.push((variables, Collected::default(), HashMap::new()));
+            batches.len() - 1
+        });
+        let (_, collected, seen) = &mut batches[batch];
+        let text = serde_json::to_string(&rep).unwrap_or_default();
+        let index = match seen.get(&text) {
+            Some(&index) => index,
+            None => {
+                collected.representations.push(rep);
+                seen.insert(text, collected.representations.len() - 1);
+                collected.representations.len() - 1
+            }
+        };
+        if collected.item_representation.len() < item {
+            collected.item_representation.resize(item, None);
+        }
+        collected.item_representation.push(Some(index));
+    });
+    batches
+        .into_iter()
+        .map(|(variables, mut collected, _)| {
+            collected.item_representation.resize(position, None);
+            (variables, collected)
+        })
+        .collect()
 }
 
 /// The same traversal as [`for_each_item`], mutable.
@@ -91,11 +227,15 @@ pub(crate) fn collect(
     path: &[FetchPathElement],
     requires: &[Selection],
     nullable_inputs: &[String],
+    rewrites: &[InputRewrite],
 ) -> Collected {
     let mut collected = Collected::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for_each_item(data, path, &mut |object| {
-        let representation = representation(object, requires, nullable_inputs);
+        let representation = representation(object, requires, nullable_inputs).map(|mut rep| {
+            rewrite(&mut rep, rewrites);
+            rep
+        });
         let index = representation.and_then(|rep| {
             let text = serde_json::to_string(&rep).ok()?;
             Some(match seen.get(&text) {
@@ -110,6 +250,32 @@ pub(crate) fn collect(
         collected.item_representation.push(index);
     });
     collected
+}
+
+/// `@interfaceObject` targets know the interface, not the implementation: the
+/// representation's `__typename` becomes the interface's name.
+fn rewrite(representation: &mut Value, rewrites: &[InputRewrite]) {
+    if rewrites.is_empty() {
+        return;
+    }
+    let Some(object) = representation.as_object_mut() else {
+        return;
+    };
+    let typename = object
+        .get("__typename")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    for InputRewrite::TypenameRewrite {
+        type_condition,
+        value,
+    } in rewrites
+    {
+        if *type_condition == typename {
+            object.insert("__typename".into(), Value::String(value.clone()));
+            return;
+        }
+    }
 }
 
 fn representation(
@@ -364,7 +530,7 @@ mod tests {
             FetchPathElement::List,
             FetchPathElement::Key("user".into()),
         ];
-        let collected = collect(&data, &path, &user_requires(), &[]);
+        let collected = collect(&data, &path, &user_requires(), &[], &[]);
         assert_eq!(
             collected.representations,
             vec![
@@ -429,7 +595,7 @@ mod tests {
                 },
             ],
         }];
-        let collected = collect(&data, &path, &requires, &[]);
+        let collected = collect(&data, &path, &requires, &[], &[]);
         assert_eq!(
             collected.representations,
             vec![json!({"__typename": "Book", "id": "b"})]

@@ -66,7 +66,7 @@ pub async fn execute(request: ExecutionRequest<'_>) -> Response {
     if let Some(node) = &request.plan.node {
         runner.run(node).await;
     }
-    let (data, pending) = runner.finish();
+    let (mut data, pending) = runner.finish();
     let mut errors: Vec<GraphqlError> = pending
         .into_iter()
         .map(|p| {
@@ -90,7 +90,7 @@ pub async fn execute(request: ExecutionRequest<'_>) -> Response {
     };
     let data = project::project(
         &request.plan.shape,
-        &data,
+        &mut data,
         request.introspection,
         &variable,
         &mut errors,

@@ -28,13 +28,16 @@ struct Projector<'a, 's> {
 /// The client's `data`: `null` if a null propagated to the root.
 pub(crate) fn project(
     shape: &ResponseShape,
-    data: &Value,
+    data: &mut Value,
     introspection: Option<&Map<String, Value>>,
     variable: &dyn Fn(&str) -> bool,
     errors: &mut Vec<GraphqlError>,
 ) -> Value {
-    let empty = Map::new();
-    let object = data.as_object().unwrap_or(&empty);
+    let mut empty = Map::new();
+    let object = match data {
+        Value::Object(object) => object,
+        _ => &mut empty,
+    };
     let mut projector = Projector {
         introspection,
         variable,
@@ -51,22 +54,21 @@ impl<'s> Projector<'_, 's> {
     fn selection(
         &mut self,
         shape: &'s SelectionShape,
-        object: &Map<String, Value>,
+        object: &mut Map<String, Value>,
     ) -> Result<Map<String, Value>, Bubble> {
-        let typename = match &shape.static_type {
-            Some(t) => Some(t.as_str()),
-            None => object.get("__typename").and_then(Value::as_str),
+        let fields = match &shape.static_type {
+            Some(_) => shape.fields_for(None),
+            None => shape.fields_for(object.get("__typename").and_then(Value::as_str)),
         };
-        let fields = shape.fields_for(typename);
         let mut out = Map::with_capacity(fields.len());
         for field in fields {
             if !field.include.is_included(self.variable) {
                 continue;
             }
             let value = match field.kind {
-                ShapeKind::Typename => match typename {
-                    Some(t) => Value::String(t.to_owned()),
-                    None => Value::Null,
+                ShapeKind::Typename => match &shape.static_type {
+                    Some(t) => Value::String(t.to_string()),
+                    None => object.get("__typename").cloned().unwrap_or(Value::Null),
                 },
                 ShapeKind::Introspection => self
                     .introspection
@@ -76,7 +78,7 @@ impl<'s> Projector<'_, 's> {
                 ShapeKind::Value => {
                     self.path.push(Step::Key(field.response_key.as_str()));
                     let result =
-                        self.complete(field, &field.ty, object.get(field.data_key.as_str()));
+                        self.complete(field, &field.ty, object.get_mut(field.data_key.as_str()));
                     self.path.pop();
                     result?
                 }
@@ -91,7 +93,7 @@ impl<'s> Projector<'_, 's> {
         &mut self,
         field: &'s FieldShape,
         ty: &apollo_compiler::ast::Type,
-        value: Option<&Value>,
+        value: Option<&mut Value>,
     ) -> Result<Value, Bubble> {
         use apollo_compiler::ast::Type;
         let non_null = ty.is_non_null();
@@ -102,7 +104,7 @@ impl<'s> Projector<'_, 's> {
                     Value::Array(items) => {
                         let mut out = Vec::with_capacity(items.len());
                         let mut failed = false;
-                        for (i, item) in items.iter().enumerate() {
+                        for (i, item) in items.iter_mut().enumerate() {
                             self.path.push(Step::Index(i));
                             let completed = self.complete(field, inner, Some(item));
                             self.path.pop();
@@ -140,7 +142,7 @@ impl<'s> Projector<'_, 's> {
                         );
                         Err(())
                     }
-                    (None, value) => match (&field.enum_values, value) {
+                    (None, value) => match (&field.enum_values, &*value) {
                         (Some(allowed), Value::String(s)) if !allowed.contains(s.as_str()) => {
                             self.error(
                                 ErrorCode::SubgraphError,
@@ -151,7 +153,8 @@ impl<'s> Projector<'_, 's> {
                             );
                             Err(())
                         }
-                        _ => Ok(value.clone()),
+                        // Each data leaf is projected once: move it, do not copy it.
+                        _ => Ok(value.take()),
                     },
                 },
             },

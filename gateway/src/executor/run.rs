@@ -167,20 +167,64 @@ impl<'a> Runner<'a> {
     }
 
     async fn entity_fetch(&self, fetch: &FetchNode, path: &[FetchPathElement]) {
-        let collected = {
+        let batches = {
             let state = self.lock();
-            entities::collect(&state.data, path, &fetch.requires, &fetch.nullable_inputs)
+            if fetch.context_inputs.is_empty() {
+                let collected = entities::collect(
+                    &state.data,
+                    path,
+                    &fetch.requires,
+                    &fetch.nullable_inputs,
+                    &fetch.input_rewrites,
+                );
+                vec![(Map::new(), collected)]
+            } else {
+                entities::collect_batches(
+                    &state.data,
+                    path,
+                    &fetch.requires,
+                    &fetch.nullable_inputs,
+                    &fetch.input_rewrites,
+                    &fetch.context_inputs,
+                )
+            }
         };
-        if collected.representations.is_empty() {
+        let mut batches: Vec<_> = batches
+            .into_iter()
+            .filter(|(_, c)| !c.representations.is_empty())
+            .collect();
+        if batches.is_empty() {
             return;
         }
-        let mut variables = self.variables(fetch);
-        variables.insert(
-            fetch.representations_variable.clone(),
-            Value::Array(collected.representations),
-        );
-        let request = self.subgraph_request(fetch, variables);
-        let result = self.request.client.execute(&fetch.subgraph, request).await;
+        // One request per batch (one batch unless `@fromContext` values differ), concurrently.
+        let requests: Vec<_> = batches
+            .iter_mut()
+            .map(|(context, collected)| {
+                let mut variables = self.variables(fetch);
+                variables.extend(context.iter().map(|(k, v)| (k.clone(), v.clone())));
+                variables.insert(
+                    fetch.representations_variable.clone(),
+                    Value::Array(std::mem::take(&mut collected.representations)),
+                );
+                self.request
+                    .client
+                    .execute(&fetch.subgraph, self.subgraph_request(fetch, variables))
+            })
+            .collect();
+        let results = join_all(requests).await;
+        for ((_, collected), result) in batches.into_iter().zip(results) {
+            self.entity_response(fetch, path, collected, result);
+        }
+    }
+
+    /// Merges one `_entities` response (or records its failure) into the data.
+    fn entity_response(
+        &self,
+        fetch: &FetchNode,
+        path: &[FetchPathElement],
+        collected: entities::Collected,
+        result: Result<crate::transport::SubgraphResponse, crate::transport::TransportError>,
+    ) {
         let mut state = self.lock();
         let response = match result {
             Ok(response) => response,

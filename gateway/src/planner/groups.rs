@@ -142,8 +142,15 @@ pub(crate) struct Group {
     pub selection: SelId,
     /// Root of the representation selection (entity groups).
     pub requires: SelId,
-    /// Per entity type: (`... on T` in `selection`, `... on T` in `requires`).
-    pub entity_fragments: Vec<(TypeId, SelId, SelId)>,
+    /// Per entity type: (type of the data, type the target knows, `... on` it in `selection`,
+    /// `... on` the data type in `requires`).
+    pub entity_fragments: Vec<(TypeId, TypeId, SelId, SelId)>,
+    /// Representation `__typename` rewrites: (data type, type the target knows).
+    pub typename_rewrites: Vec<(String, String)>,
+    /// `@fromContext` values this fetch sends, read at enclosing objects.
+    pub context_inputs: Vec<super::plan::ContextInput>,
+    /// Declarations of the `$contextualArgument_N_M` variables.
+    pub context_variables: Vec<Node<ast::VariableDefinition>>,
     /// Groups whose data must be merged before this one runs (the key source first).
     pub deps: Vec<GroupId>,
     /// Where representations are collected (entity groups).
@@ -187,6 +194,9 @@ impl Groups {
             conditions: None,
             variables: IndexSet::new(),
             nullable_inputs: Vec::new(),
+            typename_rewrites: Vec::new(),
+            context_inputs: Vec::new(),
+            context_variables: Vec::new(),
         });
         self.groups.len() - 1
     }
@@ -215,6 +225,9 @@ impl Groups {
             conditions: None,
             variables: IndexSet::new(),
             nullable_inputs: Vec::new(),
+            typename_rewrites: Vec::new(),
+            context_inputs: Vec::new(),
+            context_variables: Vec::new(),
         });
         let id = self.groups.len() - 1;
         self.index.insert(key, id);
@@ -228,17 +241,38 @@ impl Groups {
         ty: TypeId,
         type_name: &Name,
     ) -> (SelId, SelId) {
-        if let Some(&(_, sel, req)) = self.groups[group]
+        self.entity_fragment_as(group, ty, type_name, ty, type_name)
+    }
+
+    /// Like [`Self::entity_fragment`], for an entity the target knows under another type:
+    /// objects of `ty` are sent as `as_ty` (an `@interfaceObject` graph knows the interface,
+    /// not the implementation), so the representation's `__typename` is rewritten.
+    pub fn entity_fragment_as(
+        &mut self,
+        group: GroupId,
+        ty: TypeId,
+        type_name: &Name,
+        as_ty: TypeId,
+        as_name: &Name,
+    ) -> (SelId, SelId) {
+        if let Some(&(_, _, sel, req)) = self.groups[group]
             .entity_fragments
             .iter()
-            .find(|(t, _, _)| *t == ty)
+            .find(|(t, a, _, _)| *t == ty && *a == as_ty)
         {
             return (sel, req);
         }
         let (selection, requires) = (self.groups[group].selection, self.groups[group].requires);
-        let sel = self.arena.fragment(selection, Some(type_name), &[]);
+        let sel = self.arena.fragment(selection, Some(as_name), &[]);
         let req = self.arena.fragment(requires, Some(type_name), &[]);
-        self.groups[group].entity_fragments.push((ty, sel, req));
+        self.groups[group]
+            .entity_fragments
+            .push((ty, as_ty, sel, req));
+        if ty != as_ty {
+            self.groups[group]
+                .typename_rewrites
+                .push((type_name.to_string(), as_name.to_string()));
+        }
         (sel, req)
     }
 

@@ -31,8 +31,8 @@ use apollo_compiler::validation::Valid;
 pub use budget::PlanBudget;
 pub use error::PlanError;
 pub use plan::{
-    ConditionNode, FetchNode, FetchPathElement, FlattenNode, InputRewrite, PlanNode, QueryPlan,
-    Selection,
+    ConditionNode, ContextInput, FetchNode, FetchPathElement, FlattenNode, InputRewrite, PlanNode,
+    QueryPlan, Selection,
 };
 pub use shape::ResponseShape;
 
@@ -84,6 +84,8 @@ pub fn plan_with(
         groups: groups::Groups::default(),
         budget: &mut budget,
         label_enabled: &label_enabled,
+        context_frames: Vec::new(),
+        context_fields: 0,
     };
     let roots = walker.walk_operation(&normalized)?;
     let groups = walker.groups;

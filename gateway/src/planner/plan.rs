@@ -26,6 +26,8 @@ pub struct QueryPlan {
 }
 
 /// One node of the plan tree.
+// Plans are built once and cached; boxing fetches would only add indirection when walking them.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind")]
 pub enum PlanNode {
@@ -70,6 +72,9 @@ pub struct FetchNode {
     /// `@fromContext` values). None are produced yet.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub input_rewrites: Vec<InputRewrite>,
+    /// `@fromContext` values, read per item from enclosing objects.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context_inputs: Vec<ContextInput>,
     /// Data keys of the top-level fields this fetch provides on each entity (or root), so a
     /// failure is reported at the client paths it leaves empty.
     #[serde(skip)]
@@ -80,6 +85,17 @@ pub struct FetchNode {
     /// The selection, pretty-printed for `Display`.
     #[serde(skip)]
     pub(crate) pretty_selection: String,
+}
+
+/// A `@fromContext` argument value: read from the enclosing object `depth` steps down the
+/// fetch path (by `selection`) and sent as `$variable`. Items whose values differ are sent in
+/// separate batches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContextInput {
+    pub variable: String,
+    pub depth: usize,
+    pub selection: Vec<Selection>,
 }
 
 /// A rewrite of representation values before an entity fetch.
@@ -101,8 +117,9 @@ pub struct FlattenNode {
     pub node: Box<PlanNode>,
 }
 
-/// One step of a [`FlattenNode`] path into the data.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+/// One step of a [`FlattenNode`] path into the data. Serialised as Apollo does: a key, `"@"`,
+/// or `"|[Book,Movie]"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FetchPathElement {
     /// An object field, by its data key.
     Key(String),
@@ -110,6 +127,18 @@ pub enum FetchPathElement {
     List,
     /// Only objects whose `__typename` is one of these (`|[Book]`).
     TypeCondition(Vec<String>),
+}
+
+impl Serialize for FetchPathElement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FetchPathElement::Key(key) => s.serialize_str(key),
+            FetchPathElement::List => s.serialize_str("@"),
+            FetchPathElement::TypeCondition(types) => {
+                s.serialize_str(&format!("|[{}]", types.join(",")))
+            }
+        }
+    }
 }
 
 /// `@include(if: $variable)` runs `if_clause`, `@skip(if: $variable)` runs `else_clause`.

@@ -12,7 +12,7 @@ use apollo_compiler::{Name, Node};
 use super::error::PlanError;
 use super::groups::{GroupId, GroupKind, Groups, SelKind};
 use super::operation::VarCondition;
-use super::plan::{ConditionNode, FetchNode, FlattenNode, PlanNode};
+use super::plan::{ConditionNode, FetchNode, FlattenNode, InputRewrite, PlanNode};
 use super::print;
 use crate::supergraph::Supergraph;
 
@@ -234,7 +234,12 @@ fn fetch_node(
         .iter()
         .filter(|v| group.variables.contains(&v.name))
         .collect();
-    let operation = print::operation_text(arena, kind, group.selection, &used, representations);
+    let declared: Vec<&Node<ast::VariableDefinition>> = used
+        .iter()
+        .copied()
+        .chain(group.context_variables.iter())
+        .collect();
+    let operation = print::operation_text(arena, kind, group.selection, &declared, representations);
     let pretty_selection = print::pretty(arena, group.selection);
     let requires = if kind == GroupKind::Entity {
         print::selections(arena, group.requires)
@@ -256,7 +261,7 @@ fn fetch_node(
     let provides_keys = match kind {
         GroupKind::Entity => {
             let mut keys = Vec::new();
-            for &(_, sel, _) in &group.entity_fragments {
+            for &(_, _, sel, _) in &group.entity_fragments {
                 for key in top_level(sel) {
                     if !keys.contains(&key) {
                         keys.push(key);
@@ -281,7 +286,15 @@ fn fetch_node(
             .map(|n| n.to_string())
             .unwrap_or_default(),
         requires,
-        input_rewrites: Vec::new(),
+        input_rewrites: group
+            .typename_rewrites
+            .iter()
+            .map(|(from, to)| InputRewrite::TypenameRewrite {
+                type_condition: from.clone(),
+                value: to.clone(),
+            })
+            .collect(),
+        context_inputs: group.context_inputs.clone(),
         provides_keys,
         nullable_inputs: group.nullable_inputs.clone(),
         pretty_selection,

@@ -48,6 +48,20 @@ pub(crate) struct Walker<'a> {
     pub groups: Groups,
     pub budget: &'a mut Budget,
     pub label_enabled: &'a dyn Fn(&str) -> bool,
+    /// Positions of the enclosing objects that set a `@context`, innermost last.
+    pub context_frames: Vec<ContextFrame>,
+    /// Numbers the `$contextualArgument_N_M` variables.
+    pub context_fields: usize,
+}
+
+/// An enclosing object whose type sets contexts: where `@fromContext` values are read.
+#[derive(Debug, Clone)]
+pub(crate) struct ContextFrame {
+    contexts: Vec<String>,
+    group: GroupId,
+    sel: SelId,
+    ty: TypeId,
+    path: Vec<FetchPathElement>,
 }
 
 /// How a jump target ranks: hops, no group to merge into, fetches below, graph order.
@@ -206,6 +220,35 @@ impl<'a> Walker<'a> {
         pending: &[VarCondition],
         conditions: &[VarCondition],
     ) -> Result<(), PlanError> {
+        let contexts = &self.supergraph.type_info(ty).contexts;
+        if contexts.is_empty() {
+            return self.walk_position(group, sel, ty, items, path, provided, pending, conditions);
+        }
+        self.context_frames.push(ContextFrame {
+            contexts: contexts.clone(),
+            group,
+            sel,
+            ty,
+            path: path.to_vec(),
+        });
+        let result = self.walk_position(group, sel, ty, items, path, provided, pending, conditions);
+        self.context_frames.pop();
+        result
+    }
+
+    /// Walks `items` at a position (after context bookkeeping).
+    #[allow(clippy::too_many_arguments)]
+    fn walk_position(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
         let supergraph = self.supergraph;
         if supergraph.type_info(ty).kind.is_abstract() {
             return self.walk_abstract(group, sel, ty, items, path, provided, pending, conditions);
@@ -255,6 +298,14 @@ impl<'a> Walker<'a> {
     ) -> Result<(), PlanError> {
         let supergraph = self.supergraph;
         let subgraph = self.groups.groups[group].subgraph;
+        if supergraph
+            .type_info(ty)
+            .in_graph(subgraph)
+            .is_some_and(|g| g.is_interface_object)
+        {
+            return self
+                .walk_interface_object(group, sel, ty, items, path, provided, pending, conditions);
+        }
         let possible = supergraph.possible_types_in_graph(ty, subgraph);
         // The runtime type decides what applies: always ask for it at abstract positions.
         self.groups
@@ -401,6 +452,86 @@ impl<'a> Walker<'a> {
             &pending,
             &conditions,
         )
+    }
+
+    /// An interface at a position of a graph that sees it as an `@interfaceObject`: the graph
+    /// answers the interface fields it resolves; the concrete `__typename`, type-conditioned
+    /// fragments and other fields come from a graph that knows the implementations, through
+    /// the interface's key.
+    #[allow(clippy::too_many_arguments)]
+    fn walk_interface_object(
+        &mut self,
+        group: GroupId,
+        sel: SelId,
+        ty: TypeId,
+        items: &[NItem],
+        path: &[FetchPathElement],
+        provided: Provided<'a>,
+        pending: &[VarCondition],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let supergraph = self.supergraph;
+        let subgraph = self.groups.groups[group].subgraph;
+        let ty_info = supergraph.type_info(ty);
+        let mut rest: Vec<NItem> = Vec::new();
+        let mut needs_type = false;
+        for item in items {
+            self.budget.tick()?;
+            match item {
+                NItem::Field(field) => match field.kind {
+                    NFieldKind::Typename => needs_type = true,
+                    NFieldKind::Introspection => {}
+                    NFieldKind::Field(_) => {
+                        let local = supergraph
+                            .field_id(ty, &field.name)
+                            .is_some_and(|id| self.resolves_locally(subgraph, id, provided));
+                        if local {
+                            self.field(group, sel, ty, field, path, provided, pending, conditions)?;
+                        } else {
+                            rest.push(item.clone());
+                        }
+                    }
+                },
+                NItem::Fragment(fragment) => {
+                    needs_type |= fragment.type_condition.is_some_and(|c| c != ty);
+                    rest.push(item.clone());
+                }
+            }
+        }
+        if rest.is_empty() && !needs_type {
+            return Ok(());
+        }
+        // The owner: a graph that knows the implementations and resolves the interface by key.
+        let owner = ty_info.graphs.iter().find_map(|g| {
+            if g.is_interface_object {
+                return None;
+            }
+            g.keys
+                .iter()
+                .position(|k| k.resolvable && self.can_supply(subgraph, ty, &k.selection, provided))
+                .map(|key| Hop { to: g.graph, key })
+        });
+        let Some(hop) = owner else {
+            return Err(PlanError::Unsatisfiable {
+                field: ty_info.name.to_string(),
+                reason: format!(
+                    "`{}` sees it as an @interfaceObject and no graph that knows its implementations can be reached by key",
+                    supergraph.subgraph(subgraph).name
+                ),
+            });
+        };
+        let key = self.key(hop.to, ty, hop.key)?;
+        let typename = name!("__typename");
+        self.groups.arena.field(sel, None, &typename, &[], &[]);
+        self.add_field_set(group, sel, &key.selection);
+        self.groups.contribute(group, conditions);
+        let next = self
+            .groups
+            .entity(hop.to, trim_type_conditions(path), group);
+        let (next_sel, next_req) = self.groups.entity_fragment(next, ty, &ty_info.name);
+        self.groups.arena.field(next_req, None, &typename, &[], &[]);
+        self.add_field_set(next, next_req, &key.selection);
+        self.walk_abstract(next, next_sel, ty, &rest, path, None, pending, conditions)
     }
 
     /// Walks items at an abstract position that stays abstract.
@@ -581,26 +712,38 @@ impl<'a> Walker<'a> {
         // selection already filters by type, so `... on Book` and `... on Movie` fields going
         // to the same subgraph share one fetch.
         let entity_path = trim_type_conditions(path);
-        // Candidates: graphs that resolve the field and can be asked for the entity.
-        let mut best: Option<(Rank, Vec<Hop>)> = None;
-        for entry in &info.graphs {
-            if !entry.resolves(self.label_enabled) {
-                continue;
-            }
-            let Some(route) = self.route(source, entry.graph, ty, provided) else {
+        // Candidates: graphs that resolve the field and can be asked for the entity, as
+        // (graph, entity type the graph is asked about, the field on that type).
+        let mut candidates: Vec<(SubgraphId, TypeId, FieldId)> = info
+            .graphs
+            .iter()
+            .filter(|e| e.resolves(self.label_enabled))
+            .map(|e| (e.graph, ty, id))
+            .collect();
+        if candidates.is_empty() && ty_info.kind == TypeKind::Object {
+            // A field an `@interfaceObject` graph adds to every implementation: ask that graph
+            // about the interface.
+            candidates = self.interface_object_candidates(ty, &field.name);
+        }
+        let mut best: Option<(Rank, Vec<Hop>, TypeId, FieldId)> = None;
+        for (graph, entity_ty, field_id) in candidates {
+            let Some(route) = self.route(source, graph, entity_ty, provided) else {
                 continue;
             };
-            let existing =
-                self.groups
-                    .index
-                    .contains_key(&(entry.graph, entity_path.to_vec(), group));
-            let cost = self.subtree_cost(entry.graph, id, field.selection.as_ref(), 0);
-            let rank = (route.len(), !existing, cost, entry.graph);
-            if best.as_ref().is_none_or(|(b, _)| rank < *b) {
-                best = Some((rank, route));
+            if entity_ty != ty && route.len() != 1 {
+                continue;
+            }
+            let existing = self
+                .groups
+                .index
+                .contains_key(&(graph, entity_path.to_vec(), group));
+            let cost = self.subtree_cost(graph, field_id, field.selection.as_ref(), 0);
+            let rank = (route.len(), !existing, cost, graph);
+            if best.as_ref().is_none_or(|(b, ..)| rank < *b) {
+                best = Some((rank, route, entity_ty, field_id));
             }
         }
-        let Some((_, route)) = best else {
+        let Some((_, route, entity_ty, id)) = best else {
             let reason = if ty_info.is_entity() {
                 format!(
                     "no subgraph that resolves it can be reached from `{}` through a key it can supply",
@@ -618,21 +761,19 @@ impl<'a> Walker<'a> {
                 reason,
             });
         };
+        let info = supergraph.field(id);
+        let entity_info = supergraph.type_info(entity_ty);
 
         let target = route.last().map(|h| h.to).unwrap_or(source);
         let target_entry = info.in_graph(target);
-        if target_entry.is_some_and(|e| !e.context_arguments.is_empty()) {
-            // Refused rather than planned without its argument: a wrong answer is worse.
-            return Err(PlanError::Unsatisfiable {
-                field: self.coordinate(id),
-                reason: "`@fromContext` arguments are not supported yet".into(),
-            });
-        }
+        let context_arguments = target_entry
+            .map(|e| e.context_arguments.clone())
+            .unwrap_or_default();
         let requires = target_entry.and_then(|e| e.requires.clone());
         let (mut current_group, mut current_sel) = (group, sel);
         let mut requires_sel = None;
         for hop in &route {
-            let key = self.key(hop.to, ty, hop.key)?;
+            let key = self.key(hop.to, entity_ty, hop.key)?;
             let typename = name!("__typename");
             self.groups
                 .arena
@@ -640,7 +781,13 @@ impl<'a> Walker<'a> {
             self.add_field_set(current_group, current_sel, &key.selection);
             self.groups.contribute(current_group, conditions);
             let next = self.groups.entity(hop.to, entity_path, current_group);
-            let (next_sel, next_req) = self.groups.entity_fragment(next, ty, &ty_info.name);
+            let (next_sel, next_req) = self.groups.entity_fragment_as(
+                next,
+                ty,
+                &ty_info.name,
+                entity_ty,
+                &entity_info.name,
+            );
             self.groups.arena.field(next_req, None, &typename, &[], &[]);
             self.add_field_set(next, next_req, &key.selection);
             current_group = next;
@@ -651,7 +798,7 @@ impl<'a> Walker<'a> {
         if let (Some(required), Some(requires_sel)) = (requires, requires_sel) {
             // The required fields are fetched at the same position first (jumping as needed);
             // the requiring group waits for every group they land in.
-            let items = self.requires_items(ty, &required)?;
+            let items = self.requires_items(entity_ty, &required)?;
             self.groups.recorders.push(IndexSet::new());
             let walked = self.walk(group, sel, ty, &items, path, provided, &[], conditions);
             let touched = self.groups.recorders.pop().unwrap_or_default();
@@ -667,10 +814,47 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        if !context_arguments.is_empty() {
+            // `@fromContext`: read each value at the enclosing object that sets the context,
+            // send it per representation batch as a variable.
+            let mut with_context = field.clone();
+            let number = self.context_fields;
+            self.context_fields += 1;
+            for (index, argument) in context_arguments.iter().enumerate() {
+                let variable = format!("contextualArgument_{number}_{index}");
+                self.context_input(
+                    current_group,
+                    id,
+                    argument,
+                    &variable,
+                    entity_path,
+                    conditions,
+                )?;
+                let name = apollo_compiler::Name::new(&argument.name)
+                    .map_err(|_| PlanError::UnknownField(argument.name.clone()))?;
+                let variable_name = apollo_compiler::Name::new(&variable)
+                    .map_err(|_| PlanError::UnknownField(variable.clone()))?;
+                with_context.arguments.push(Node::new(ast::Argument {
+                    name,
+                    value: Node::new(ast::Value::Variable(variable_name)),
+                }));
+            }
+            return self.emit_field(
+                current_group,
+                current_sel,
+                entity_ty,
+                &with_context,
+                id,
+                path,
+                None,
+                pending,
+                conditions,
+            );
+        }
         self.emit_field(
             current_group,
             current_sel,
-            ty,
+            entity_ty,
             field,
             id,
             path,
@@ -678,6 +862,121 @@ impl<'a> Walker<'a> {
             pending,
             conditions,
         )
+    }
+
+    /// Plans the value of one `@fromContext` argument: its selection is fetched at the
+    /// innermost enclosing object that sets the context, and the fetch of the field waits for it.
+    fn context_input(
+        &mut self,
+        group: GroupId,
+        field: FieldId,
+        argument: &crate::supergraph::ContextArgument,
+        variable: &str,
+        entity_path: &[FetchPathElement],
+        conditions: &[VarCondition],
+    ) -> Result<(), PlanError> {
+        let Some(frame) = self
+            .context_frames
+            .iter()
+            .rev()
+            .find(|f| f.contexts.contains(&argument.context))
+            .cloned()
+        else {
+            return Err(PlanError::Unsatisfiable {
+                field: self.coordinate(field),
+                reason: format!(
+                    "no enclosing object sets the context `{}` of argument `{}`",
+                    argument.context, argument.name
+                ),
+            });
+        };
+        let frame_type = self.supergraph.type_info(frame.ty).name.clone();
+        let text = argument.selection.trim();
+        let text = text
+            .strip_prefix('{')
+            .and_then(|t| t.strip_suffix('}'))
+            .unwrap_or(text);
+        let set = apollo_compiler::executable::FieldSet::parse_and_validate(
+            self.supergraph.schema(),
+            frame_type.clone(),
+            text,
+            "context.graphql",
+        )
+        .map_err(|e| PlanError::Unsatisfiable {
+            field: self.coordinate(field),
+            reason: format!(
+                "invalid context selection `{}` on `{frame_type}`: {}",
+                argument.selection, e.errors
+            ),
+        })?;
+        let items = self.requires_items(frame.ty, &set.selection_set)?;
+        self.groups.recorders.push(IndexSet::new());
+        let walked = self.walk_position(
+            frame.group,
+            frame.sel,
+            frame.ty,
+            &items,
+            &frame.path,
+            None,
+            &[],
+            conditions,
+        );
+        let touched = self.groups.recorders.pop().unwrap_or_default();
+        walked?;
+        for dependency in touched {
+            self.groups.add_dependency(group, dependency);
+        }
+        let ty = apollo_compiler::ast::Type::parse(&argument.ty, "type.graphql").map_err(|e| {
+            PlanError::Unsatisfiable {
+                field: self.coordinate(field),
+                reason: format!("invalid context argument type `{}`: {e}", argument.ty),
+            }
+        })?;
+        let name = apollo_compiler::Name::new(variable)
+            .map_err(|_| PlanError::UnknownField(variable.to_owned()))?;
+        let definition = Node::new(ast::VariableDefinition {
+            name,
+            ty: Node::new(ty),
+            default_value: None,
+            directives: Default::default(),
+        });
+        let depth = frame.path.len().min(entity_path.len());
+        let g = &mut self.groups.groups[group];
+        g.context_variables.push(definition);
+        g.context_inputs.push(super::plan::ContextInput {
+            variable: variable.to_owned(),
+            depth,
+            selection: context_selection(&set.selection_set),
+        });
+        Ok(())
+    }
+
+    /// Graphs where an interface of `object` is an `@interfaceObject` that resolves `name`.
+    fn interface_object_candidates(
+        &self,
+        object: TypeId,
+        name: &str,
+    ) -> Vec<(SubgraphId, TypeId, FieldId)> {
+        let mut out = Vec::new();
+        for (index, info) in self.supergraph.types().iter().enumerate() {
+            if info.kind != TypeKind::Interface || !info.possible_types.contains(&object) {
+                continue;
+            }
+            let interface = TypeId(index as u32);
+            let Some(field) = self.supergraph.field_id(interface, name) else {
+                continue;
+            };
+            for entry in &self.supergraph.field(field).graphs {
+                if entry.resolves(self.label_enabled)
+                    && info
+                        .in_graph(entry.graph)
+                        .is_some_and(|g| g.is_interface_object)
+                {
+                    out.push((entry.graph, interface, field));
+                }
+            }
+        }
+        out
     }
 
     /// The shortest chain of key hops from `source` to `target` for entity `ty`.
@@ -789,10 +1088,11 @@ impl<'a> Walker<'a> {
         for selection in &set.selections {
             match selection {
                 executable::Selection::Field(f) => {
-                    let child = self
-                        .groups
-                        .arena
-                        .field(sel, None, &f.name, &f.arguments, &[]);
+                    let alias = input_alias(f);
+                    let child =
+                        self.groups
+                            .arena
+                            .field(sel, alias.as_ref(), &f.name, &f.arguments, &[]);
                     for argument in &f.arguments {
                         collect_variables(
                             &argument.value,
@@ -836,11 +1136,12 @@ impl<'a> Walker<'a> {
                             items: self.requires_items(info.named_type, &f.selection_set)?,
                         })
                     };
+                    let data_key = input_alias(f).unwrap_or_else(|| f.name.clone());
                     items.push(NItem::Field(NField {
                         kind: NFieldKind::Field(id),
                         name: f.name.clone(),
-                        response_key: f.name.clone(),
-                        data_key: f.name.clone(),
+                        response_key: data_key.clone(),
+                        data_key,
                         arguments: f.arguments.clone(),
                         conditions: Vec::new(),
                         parent: ty,
@@ -932,6 +1233,46 @@ fn list_depth(ty: &ast::Type) -> usize {
         ast::Type::Named(_) | ast::Type::NonNullNamed(_) => 0,
         ast::Type::List(inner) | ast::Type::NonNullList(inner) => 1 + list_depth(inner),
     }
+}
+
+/// The internal alias of a planner-added input field with arguments (`weight(unit: KG)` in a
+/// `@requires`): the client may select the same field with other arguments under the same
+/// response key, so the input travels as `_tsr_weight_<hash of the arguments>`. The same name
+/// is used where it is fetched and where the representation reads it.
+fn input_alias(field: &executable::Field) -> Option<apollo_compiler::Name> {
+    if field.arguments.is_empty() {
+        return None;
+    }
+    // FNV-1a: stable across runs and platforms, unlike the std hasher.
+    let mut hash: u32 = 0x811c_9dc5;
+    for argument in &field.arguments {
+        for byte in format!("{}:{}", argument.name, argument.value).bytes() {
+            hash ^= u32::from(byte);
+            hash = hash.wrapping_mul(0x0100_0193);
+        }
+    }
+    apollo_compiler::Name::new(&format!("_tsr_{}_{hash:08x}", field.name)).ok()
+}
+
+/// A context field set as plan selections, read with the same data keys it is fetched under.
+fn context_selection(set: &SelectionSet) -> Vec<super::plan::Selection> {
+    set.selections
+        .iter()
+        .filter_map(|selection| match selection {
+            executable::Selection::Field(f) => Some(super::plan::Selection::Field {
+                alias: input_alias(f).map(|a| a.to_string()),
+                name: f.name.to_string(),
+                selections: context_selection(&f.selection_set),
+            }),
+            executable::Selection::InlineFragment(fragment) => {
+                Some(super::plan::Selection::InlineFragment {
+                    type_condition: fragment.type_condition.as_ref().map(|t| t.to_string()),
+                    selections: context_selection(&fragment.selection_set),
+                })
+            }
+            executable::Selection::FragmentSpread(_) => None,
+        })
+        .collect()
 }
 
 /// The path without its trailing type conditions.

@@ -68,3 +68,6 @@ pub trait SubgraphClient: Send + Sync {
         request: SubgraphRequest,
     ) -> Result<SubgraphResponse, TransportError>;
 }
+
+#[cfg(test)]
+mod tests;

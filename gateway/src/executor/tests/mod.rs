@@ -3,6 +3,7 @@
 
 mod bench;
 mod harness;
+mod perf;
 mod tessera;
 
 use serde_json::{Value, json};
@@ -594,4 +595,295 @@ async fn provided_fields_skip_the_jump() {
         json!({"username": "@complete", "name": "Alan Turing"})
     );
     assert_eq!(client.count("accounts"), 1);
+}
+
+#[tokio::test]
+async fn interface_object_fields_reach_every_implementation() {
+    let s = supergraph("interface_object.graphql");
+    let client = harness::InProcess::default()
+        .with("a", media::a())
+        .with("b", media::b());
+    let response = run(
+        &s,
+        &client,
+        "{ book { title reviews } media { __typename title reviews } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({"data": {
+            "book": {"title": "Dune", "reviews": ["review of 1"]},
+            "media": [
+                {"__typename": "Book", "title": "Dune", "reviews": ["review of 1"]},
+                {"__typename": "Movie", "title": "Alien", "reviews": ["review of 2"]}
+            ]
+        }})
+    );
+    // The interface-object graph is sent the interface's name, once per distinct entity.
+    let b: Vec<_> = client
+        .log()
+        .into_iter()
+        .filter(|l| l.subgraph == "b")
+        .collect();
+    let mut sent: Vec<Value> = b
+        .iter()
+        .flat_map(|l| {
+            l.variables["representations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect();
+    sent.sort_by_key(|v| v["id"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(
+        sent,
+        [
+            json!({"__typename": "Media", "id": "1"}),
+            json!({"__typename": "Media", "id": "1"}),
+            json!({"__typename": "Media", "id": "2"})
+        ]
+    );
+}
+
+mod media {
+    //! `a` owns interface `Media` (Book, Movie); `b` adds `reviews` as an `@interfaceObject`.
+    use async_graphql::{
+        EmptyMutation, EmptySubscription, ID, Interface, Object, Schema, SimpleObject,
+    };
+
+    #[derive(SimpleObject, Clone)]
+    pub struct Book {
+        id: ID,
+        title: String,
+        author: String,
+    }
+
+    #[derive(SimpleObject, Clone)]
+    pub struct Movie {
+        id: ID,
+        title: String,
+        director: String,
+    }
+
+    #[derive(Interface, Clone)]
+    #[graphql(field(name = "id", ty = "&ID"), field(name = "title", ty = "&String"))]
+    pub enum Media {
+        Book(Book),
+        Movie(Movie),
+    }
+
+    fn dune() -> Book {
+        Book {
+            id: ID("1".into()),
+            title: "Dune".into(),
+            author: "Herbert".into(),
+        }
+    }
+
+    pub struct QueryA;
+
+    #[Object]
+    impl QueryA {
+        async fn book(&self) -> Book {
+            dune()
+        }
+        async fn media(&self) -> Vec<Media> {
+            vec![
+                Media::Book(dune()),
+                Media::Movie(Movie {
+                    id: ID("2".into()),
+                    title: "Alien".into(),
+                    director: "Scott".into(),
+                }),
+            ]
+        }
+    }
+
+    pub fn a() -> Schema<QueryA, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryA, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+
+    #[derive(SimpleObject)]
+    #[graphql(name = "Media", interface_object)]
+    pub struct MediaObject {
+        id: ID,
+        reviews: Vec<String>,
+    }
+
+    pub struct QueryB;
+
+    #[Object]
+    impl QueryB {
+        async fn top_media(&self) -> Vec<MediaObject> {
+            Vec::new()
+        }
+        #[graphql(entity)]
+        async fn find_media_by_id(&self, id: ID) -> MediaObject {
+            MediaObject {
+                reviews: vec![format!("review of {}", id.0)],
+                id,
+            }
+        }
+    }
+
+    pub fn b() -> Schema<QueryB, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryB, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+}
+
+#[tokio::test]
+async fn context_values_are_read_at_the_enclosing_object_and_batched_by_value() {
+    let s = supergraph("context.graphql");
+    let client = harness::InProcess::default()
+        .with("a", shops::a())
+        .with("b", shops::b());
+    let response = run(
+        &s,
+        &client,
+        "{ shops { id products { name price } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        response,
+        json!({"data": {"shops": [
+            {"id": "1", "products": [{"name": "Lamp", "price": 100}, {"name": "Desk", "price": 200}]},
+            {"id": "2", "products": [{"name": "Lamp", "price": 90}]}
+        ]}})
+    );
+    let priced: Vec<_> = client
+        .log()
+        .into_iter()
+        .filter(|l| l.subgraph == "b" && l.query.contains("_entities"))
+        .collect();
+    assert_eq!(priced.len(), 2, "one batch per distinct currency");
+    let currencies: Vec<&Value> = priced
+        .iter()
+        .map(|l| &l.variables["contextualArgument_0_0"])
+        .collect();
+    assert_eq!(currencies, [&json!("USD"), &json!("EUR")]);
+    assert_eq!(
+        priced[0].variables["representations"],
+        json!([{"__typename": "Product", "id": "1"}, {"__typename": "Product", "id": "2"}])
+    );
+}
+
+mod shops {
+    //! `a` knows each shop's currency; `b` has shops, products and a price that takes the
+    //! enclosing shop's currency through `@fromContext`.
+    use async_graphql::{EmptyMutation, EmptySubscription, ID, Object, Schema, SimpleObject};
+
+    #[derive(SimpleObject)]
+    #[graphql(name = "Shop")]
+    pub struct ShopA {
+        id: ID,
+        currency: String,
+    }
+
+    pub struct QueryA;
+
+    #[Object]
+    impl QueryA {
+        #[graphql(entity)]
+        async fn find_shop_by_id(&self, id: ID) -> ShopA {
+            let currency = if id.0 == "1" { "USD" } else { "EUR" };
+            ShopA {
+                id,
+                currency: currency.into(),
+            }
+        }
+    }
+
+    pub fn a() -> Schema<QueryA, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryA, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+
+    pub struct Product {
+        id: u32,
+    }
+
+    #[Object]
+    impl Product {
+        async fn id(&self) -> ID {
+            ID(self.id.to_string())
+        }
+        async fn name(&self) -> &str {
+            if self.id == 1 { "Lamp" } else { "Desk" }
+        }
+        async fn price(&self, currency: Option<String>) -> async_graphql::Result<i32> {
+            let base = 100 * self.id as i32;
+            match currency.as_deref() {
+                Some("USD") => Ok(base),
+                Some("EUR") => Ok(base * 9 / 10),
+                _ => Err("unknown currency".into()),
+            }
+        }
+    }
+
+    pub struct Shop {
+        id: u32,
+    }
+
+    #[Object]
+    impl Shop {
+        async fn id(&self) -> ID {
+            ID(self.id.to_string())
+        }
+        async fn products(&self) -> Vec<Product> {
+            if self.id == 1 {
+                vec![Product { id: 1 }, Product { id: 2 }]
+            } else {
+                vec![Product { id: 1 }]
+            }
+        }
+    }
+
+    pub struct QueryB;
+
+    #[Object]
+    impl QueryB {
+        async fn shops(&self) -> Vec<Shop> {
+            vec![Shop { id: 1 }, Shop { id: 2 }]
+        }
+        #[graphql(entity)]
+        async fn find_product_by_id(&self, id: ID) -> async_graphql::Result<Product> {
+            Ok(Product { id: id.0.parse()? })
+        }
+        #[graphql(entity)]
+        async fn find_shop_by_id(&self, id: ID) -> async_graphql::Result<Shop> {
+            Ok(Shop { id: id.0.parse()? })
+        }
+    }
+
+    pub fn b() -> Schema<QueryB, EmptyMutation, EmptySubscription> {
+        Schema::build(QueryB, EmptyMutation, EmptySubscription)
+            .enable_federation()
+            .finish()
+    }
+}
+
+/// A Federation 1 supergraph (join v0.1, `@join__owner`) of the same subgraphs answers like the
+/// Federation 2 one.
+#[tokio::test]
+async fn federation_1_supergraph_executes_like_federation_2() {
+    let query = "{ topProducts { upc name shippingEstimate inStock reviews { body author { username name } } } }";
+    let fed1 = supergraph("fed1.graphql");
+    let fed2 = supergraph("requires_provides.graphql");
+    let client = bench::client();
+    let one = run(&fed1, &client, query, json!({})).await;
+    let two = run(&fed2, &bench::client(), query, json!({})).await;
+    assert!(one.get("errors").is_none(), "{one}");
+    assert_eq!(one, two);
+    assert_eq!(one["data"]["topProducts"][1]["shippingEstimate"], json!(0));
+    assert_eq!(
+        one["data"]["topProducts"][0]["reviews"][1]["author"],
+        json!({"username": "@complete", "name": "Alan Turing"})
+    );
 }

@@ -79,3 +79,118 @@ fn ordinary_operations_fit_a_small_budget() {
     let plan = plan_with_options(&s, "{ users { name orders { id } } }", &options);
     assert_eq!(plan.fetch_count, 2);
 }
+
+/// A generated supergraph header: join v0.3 with `graphs` subgraphs named g0, g1, ...
+fn header(graphs: usize) -> String {
+    let mut sdl = String::from(
+        r#"schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION) { query: Query }
+directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE
+directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+directive @join__graph(name: String!, url: String!) on ENUM_VALUE
+directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
+directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
+directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION
+directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+scalar join__FieldSet
+scalar link__Import
+enum link__Purpose { SECURITY EXECUTION }
+enum join__Graph {
+"#,
+    );
+    for g in 0..graphs {
+        sdl.push_str(&format!(
+            "  G{g} @join__graph(name: \"g{g}\", url: \"http://127.0.0.1:{}/graphql\")\n",
+            5000 + g
+        ));
+    }
+    sdl.push_str("}\n");
+    sdl
+}
+
+fn timed_plan(sdl: &str, query: &str) -> (Result<crate::planner::QueryPlan, PlanError>, Duration) {
+    let s = crate::supergraph::Supergraph::parse(sdl)
+        .unwrap_or_else(|e| panic!("generated supergraph: {e}"));
+    let document = match apollo_compiler::ExecutableDocument::parse_and_validate(
+        s.api_schema(),
+        query,
+        "op.graphql",
+    ) {
+        Ok(d) => d,
+        Err(e) => panic!("{}", e.errors),
+    };
+    let started = Instant::now();
+    let result = crate::planner::plan(&s, &document, None);
+    (result, started.elapsed())
+}
+
+/// Ten subgraphs that all resolve every field of an entity (`@shareable` everywhere): the
+/// planner must not explore the combinations.
+#[test]
+fn ten_subgraphs_sharing_every_field() {
+    let mut sdl = header(10);
+    let joins: String = (0..10)
+        .map(|g| format!(" @join__type(graph: G{g}, key: \"id\")"))
+        .collect();
+    let roots: String = (0..10)
+        .map(|g| format!(" @join__type(graph: G{g})"))
+        .collect();
+    let fields: String = (0..40).map(|f| format!("  f{f}: Int\n")).collect();
+    sdl.push_str(&format!(
+        "type T{joins} {{\n  id: ID!\n{fields}  next: T\n}}\ntype Query{roots} {{\n  t: T\n}}\n"
+    ));
+    let level: String = (0..40).map(|f| format!("f{f} ")).collect();
+    let mut query = String::from("{ t { ");
+    for _ in 0..8 {
+        query.push_str(&format!("{level} next {{ "));
+    }
+    query.push_str("id ");
+    query.push_str(&"} ".repeat(9));
+    query.push('}');
+    let (result, elapsed) = timed_plan(&sdl, &query);
+    assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
+    assert_eq!(
+        result.expect("plans").fetch_count,
+        1,
+        "everything resolves in one subgraph"
+    );
+}
+
+/// An interface with 100 implementations, one field of each owned by another subgraph: the
+/// split per concrete type stays within budget and merges into one entity fetch.
+#[test]
+fn interface_with_a_hundred_implementations() {
+    let mut sdl = header(2);
+    sdl.push_str("interface I @join__type(graph: G0) { id: ID! name: String }\n");
+    for i in 0..100 {
+        sdl.push_str(&format!(
+            "type T{i} implements I @join__implements(graph: G0, interface: \"I\") @join__type(graph: G0, key: \"id\") @join__type(graph: G1, key: \"id\") {{ id: ID! name: String @join__field(graph: G0) extra: Int @join__field(graph: G1) }}\n"
+        ));
+    }
+    sdl.push_str("type Query @join__type(graph: G0) @join__type(graph: G1) { all: [I!]! @join__field(graph: G0) }\n");
+    let fragments: String = (0..100)
+        .map(|i| format!("... on T{i} {{ extra }} "))
+        .collect();
+    let query = format!("{{ all {{ id name {fragments} }} }}");
+    let (result, elapsed) = timed_plan(&sdl, &query);
+    assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
+    assert_eq!(result.expect("plans").fetch_count, 2);
+}
+
+/// A recursive type whose fields alternate between two subgraphs, selected 30 levels deep:
+/// one jump per level, no blow-up.
+#[test]
+fn deeply_recursive_types() {
+    let mut sdl = header(2);
+    sdl.push_str("type Node @join__type(graph: G0, key: \"id\") @join__type(graph: G1, key: \"id\") { id: ID! a: Node @join__field(graph: G0) b: Node @join__field(graph: G1) }\n");
+    sdl.push_str("type Query @join__type(graph: G0) @join__type(graph: G1) { root: Node @join__field(graph: G0) }\n");
+    let mut query = String::from("{ root { ");
+    for level in 0..30 {
+        query.push_str(if level % 2 == 0 { "id b { " } else { "id a { " });
+    }
+    query.push_str("id ");
+    query.push_str(&"} ".repeat(31));
+    query.push('}');
+    let (result, elapsed) = timed_plan(&sdl, &query);
+    assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
+    assert_eq!(result.expect("plans").fetch_count, 31);
+}

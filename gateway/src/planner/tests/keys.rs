@@ -133,3 +133,68 @@ fn no_usable_key_is_a_planning_error() {
     );
     assert_snapshot!(error.to_string(), @r###"cannot plan `Product.name`: no subgraph that resolves it can be reached from `a` through a key it can supply"###);
 }
+
+/// Composite (`"id sku"`) and nested (`"id org { id }"`) keys are fetched whole.
+#[test]
+fn composite_and_nested_keys() {
+    let s = super::fixture("composite_keys.graphql");
+    assert_snapshot!(plan_string(&s, "{ users { name karma } products { stock } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "a", id: 0) {
+      {
+        users {
+          name
+          __typename
+          id
+          org {
+            id
+          }
+        }
+        products {
+          __typename
+          id
+          sku
+        }
+      }
+    },
+    Parallel {
+      Flatten(path: "users.@") {
+        Fetch(service: "b", id: 1) {
+          {
+            ... on User {
+              __typename
+              id
+              org {
+                id
+              }
+            }
+          } =>
+          {
+            ... on User {
+              karma
+            }
+          }
+        },
+      },
+      Flatten(path: "products.@") {
+        Fetch(service: "b", id: 2) {
+          {
+            ... on Product {
+              __typename
+              id
+              sku
+            }
+          } =>
+          {
+            ... on Product {
+              stock
+            }
+          }
+        },
+      },
+    },
+  },
+}
+"###);
+}

@@ -9,13 +9,16 @@ use crate::supergraph::Supergraph;
 mod abstract_types;
 mod budget;
 mod conditions;
+mod context;
 mod entity_jumps;
 mod fragments;
+mod interface_object;
 mod keys;
 mod mutations;
 mod override_labels;
 mod provides;
 mod requires;
+mod shareable;
 
 pub(super) fn fixture(name: &str) -> Supergraph {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -56,14 +56,39 @@ QueryPlan {
 "###);
 }
 
-/// `@fromContext` is refused with a clear error until it is planned.
+/// `@override(from: "b")`: `b`'s copy is `usedOverridden` and no longer resolves the field,
+/// even though `b` holds the entity already.
 #[test]
-fn from_context_is_refused_clearly() {
-    let s = fixture("override_context.graphql");
-    let error = super::plan_error(
-        &s,
-        "{ shop { product { price } } }",
-        &PlanOptions::default(),
-    );
-    assert_snapshot!(error.to_string(), @r###"cannot plan `Product2.price`: `@fromContext` arguments are not supported yet"###);
+fn overridden_field_is_fetched_from_the_new_owner() {
+    let s = fixture("override.graphql");
+    assert_snapshot!(plan_string(&s, "{ products { name price } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "b", id: 0) {
+      {
+        products {
+          __typename
+          id
+          price
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "a", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            name
+          }
+        }
+      },
+    },
+  },
+}
+"###);
 }

@@ -166,3 +166,42 @@ QueryPlan {
 }
 "###);
 }
+
+/// A required field with arguments travels under an internal alias, so the client's own
+/// selection of the same field with other arguments cannot clash with it.
+#[test]
+fn required_field_with_arguments_is_aliased() {
+    let s = fixture("requires_arguments.graphql");
+    assert_snapshot!(plan_string(&s, "{ products { weight(unit: LB) shipping } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "a", id: 0) {
+      {
+        products {
+          weight(unit: LB)
+          __typename
+          id
+          _tsr_weight_a4e0b859: weight(unit: KG)
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "b", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+            _tsr_weight_a4e0b859: weight
+          }
+        } =>
+        {
+          ... on Product {
+            shipping
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
