@@ -487,7 +487,7 @@ fn extension_without_a_definition() {
 #[test]
 fn no_query_anywhere() {
     let a = sdl("a", &fed("type X @key(fields: \"id\") { id: ID! }"));
-    expect_conflict(&[a], "NO_QUERIES", &["No queries"]);
+    expect_conflict(&[a], "NO_QUERIES", &["no queries"]);
 }
 
 #[test]

@@ -8,4 +8,5 @@ mod errors;
 mod fetch;
 mod oracle;
 mod plans;
+mod robustness;
 mod support;

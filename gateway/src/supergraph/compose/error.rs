@@ -44,11 +44,48 @@ pub struct Conflict {
 }
 
 impl Conflict {
+    /// Messages follow the house style (lowercase start, after an optional `[subgraph]`
+    /// prefix); the wording otherwise follows Apollo's, so its documentation applies.
     pub(super) fn new(code: ConflictCode, message: impl Into<String>) -> Self {
         Self {
             code,
-            message: message.into(),
+            message: lowercase_start(message.into()),
         }
+    }
+}
+
+fn lowercase_start(mut message: String) -> String {
+    let start = match message.strip_prefix('[').and_then(|rest| rest.find("] ")) {
+        Some(end) => end + 3,
+        None => 0,
+    };
+    let mut chars = message[start..].chars();
+    if let (Some(first), Some(second)) = (chars.next(), chars.next())
+        && first.is_ascii_uppercase()
+        && second.is_ascii_lowercase()
+    {
+        message.replace_range(start..start + 1, &first.to_ascii_lowercase().to_string());
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_start_lowercase() {
+        assert_eq!(
+            lowercase_start("Type \"X\" is bad".into()),
+            "type \"X\" is bad"
+        );
+        assert_eq!(
+            lowercase_start("[a] On type \"X\"".into()),
+            "[a] on type \"X\""
+        );
+        assert_eq!(lowercase_start("ID is kept".into()), "ID is kept");
+        assert_eq!(lowercase_start("@override x".into()), "@override x");
+        assert_eq!(lowercase_start("[a]".into()), "[a]");
     }
 }
 

@@ -963,7 +963,10 @@ impl<'a> Merger<'a> {
             if sources.len() < subgraphs.len() {
                 continue;
             }
-            let mut locations = sources[0].1.locations.clone();
+            let Some((_, first_source)) = sources.first() else {
+                continue;
+            };
+            let mut locations = first_source.locations.clone();
             for (_, d) in &sources {
                 locations.retain(|l| d.locations.contains(l));
             }
@@ -1326,11 +1329,11 @@ fn merge_description<'a>(descriptions: impl Iterator<Item = Option<&'a str>>) ->
         .map(|(d, _)| *d)
         .filter(|d| !d.is_empty())
         .collect();
-    if distinct.len() == 1 {
-        return Some(distinct[0].0.to_owned());
+    if let [(only, _)] = distinct.as_slice() {
+        return Some((*only).to_owned());
     }
-    if non_empty.len() == 1 {
-        return Some(non_empty[0].to_owned());
+    if let [only] = non_empty.as_slice() {
+        return Some((*only).to_owned());
     }
     let mut best: Option<(&str, i64)> = None;
     for (d, n) in distinct {

@@ -643,8 +643,14 @@ impl Reader<'_> {
         let mut directives = Vec::new();
         let mut contexts = Vec::new();
         let mut extends = false;
+        let location = format!("type \"{name}\"");
         for directive in d.directives.iter() {
-            match self.links.directive(&directive.name) {
+            let fed = match self.resolve(directive, &location) {
+                Resolved::Invalid => continue,
+                Resolved::Federation(fed) => Some(fed),
+                Resolved::Plain => None,
+            };
+            match fed {
                 Some(FedDirective::Key) => match link::string_arg(directive, "fields") {
                     Some(fields) => keys.push(Key {
                         fields: fields.to_owned(),
@@ -792,8 +798,13 @@ impl Reader<'_> {
             override_label: None,
             directives: Vec::new(),
         };
+        let location = format!("field \"{parent}.{}\"", f.name);
         for directive in f.directives.iter() {
-            let fed = self.links.directive(&directive.name);
+            let fed = match self.resolve(directive, &location) {
+                Resolved::Invalid => continue,
+                Resolved::Federation(fed) => Some(fed),
+                Resolved::Plain => None,
+            };
             match fed {
                 Some(FedDirective::External) => field.external_directive = true,
                 Some(FedDirective::Shareable) => field.shareable = true,
@@ -838,8 +849,13 @@ impl Reader<'_> {
             directives: Vec::new(),
             from_context: None,
         };
+        let location = format!("\"{}\"", v.name);
         for directive in v.directives.iter() {
-            let fed = self.links.directive(&directive.name);
+            let fed = match self.resolve(directive, &location) {
+                Resolved::Invalid => continue,
+                Resolved::Federation(fed) => Some(fed),
+                Resolved::Plain => None,
+            };
             if fed == Some(FedDirective::FromContext) {
                 value.from_context = link::string_arg(directive, "field").map(str::to_owned);
             } else if let Some(applied) = self.applied(directive, fed) {
@@ -850,15 +866,38 @@ impl Reader<'_> {
     }
 
     fn enum_value(&mut self, v: &ast::EnumValueDefinition) -> EnumValue {
-        let directives = v
-            .directives
-            .iter()
-            .filter_map(|d| self.applied(d, self.links.directive(&d.name)))
-            .collect();
+        let location = format!("enum value \"{}\"", v.value);
+        let mut directives = Vec::new();
+        for directive in v.directives.iter() {
+            let fed = match self.resolve(directive, &location) {
+                Resolved::Invalid => continue,
+                Resolved::Federation(fed) => Some(fed),
+                Resolved::Plain => None,
+            };
+            directives.extend(self.applied(directive, fed));
+        }
         EnumValue {
             name: v.value.to_string(),
             description: v.description.as_ref().map(|s| s.to_string()),
             directives,
+        }
+    }
+
+    /// Resolves a directive application to a federation directive and checks its arguments
+    /// against the directive's definition (reported as a conflict when they do not fit).
+    fn resolve(&mut self, directive: &ast::Directive, location: &str) -> Resolved {
+        let Some(fed) = self.links.directive(&directive.name) else {
+            return Resolved::Plain;
+        };
+        match check_arguments(directive, fed) {
+            Ok(()) => Resolved::Federation(fed),
+            Err(problem) => {
+                self.conflict(
+                    ConflictCode::InvalidGraphql,
+                    format!("on {location}, invalid @{}: {problem}", directive.name),
+                );
+                Resolved::Invalid
+            }
         }
     }
 
@@ -890,6 +929,104 @@ impl Reader<'_> {
                 .collect(),
         })
     }
+}
+
+enum Resolved {
+    Plain,
+    Federation(FedDirective),
+    Invalid,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum ArgKind {
+    String,
+    Boolean,
+    Int,
+    StringList,
+    StringListList,
+}
+
+impl ArgKind {
+    fn describe(self) -> &'static str {
+        match self {
+            ArgKind::String => "a String",
+            ArgKind::Boolean => "a Boolean",
+            ArgKind::Int => "an Int",
+            ArgKind::StringList => "a list of Strings",
+            ArgKind::StringListList => "a list of lists of Strings",
+        }
+    }
+
+    fn accepts(self, value: &ast::Value) -> bool {
+        let strings = |v: &ast::Value| match v {
+            ast::Value::List(items) => items.iter().all(|i| i.as_str().is_some()),
+            ast::Value::String(_) => true,
+            _ => false,
+        };
+        match self {
+            ArgKind::String => value.as_str().is_some(),
+            ArgKind::Boolean => value.to_bool().is_some(),
+            ArgKind::Int => value.to_i32().is_some(),
+            ArgKind::StringList => strings(value),
+            ArgKind::StringListList => match value {
+                ast::Value::List(items) => items.iter().all(|i| strings(i)),
+                _ => false,
+            },
+        }
+    }
+}
+
+/// Checks a federation directive's arguments: known names, required ones present, values of
+/// the right kind. Variables are not allowed in a schema, so every value is literal.
+fn check_arguments(directive: &ast::Directive, fed: FedDirective) -> Result<(), String> {
+    use ArgKind as K;
+    let expected: &[(&str, ArgKind, bool)] = match fed {
+        FedDirective::Key => &[
+            ("fields", K::String, true),
+            ("resolvable", K::Boolean, false),
+        ],
+        FedDirective::Requires | FedDirective::Provides => &[("fields", K::String, true)],
+        FedDirective::Override => &[("from", K::String, true), ("label", K::String, false)],
+        FedDirective::Tag | FedDirective::Context => &[("name", K::String, true)],
+        FedDirective::FromContext => &[("field", K::String, true)],
+        FedDirective::External => &[("reason", K::String, false)],
+        FedDirective::ComposeDirective => &[("name", K::String, true)],
+        FedDirective::RequiresScopes => &[("scopes", K::StringListList, true)],
+        FedDirective::Policy => &[("policies", K::StringListList, true)],
+        FedDirective::Cost => &[("weight", K::Int, true)],
+        FedDirective::ListSize => &[
+            ("assumedSize", K::Int, false),
+            ("slicingArguments", K::StringList, false),
+            ("sizedFields", K::StringList, false),
+            ("requireOneSlicingArgument", K::Boolean, false),
+        ],
+        FedDirective::Shareable
+        | FedDirective::Inaccessible
+        | FedDirective::InterfaceObject
+        | FedDirective::Extends
+        | FedDirective::Authenticated => &[],
+    };
+    for argument in &directive.arguments {
+        let Some((_, kind, _)) = expected
+            .iter()
+            .find(|(n, _, _)| *n == argument.name.as_str())
+        else {
+            return Err(format!("unknown argument \"{}\"", argument.name));
+        };
+        if !kind.accepts(&argument.value) {
+            return Err(format!(
+                "argument \"{}\" must be {}",
+                argument.name,
+                kind.describe()
+            ));
+        }
+    }
+    for (name, _, required) in expected {
+        if *required && directive.specified_argument_by_name(name).is_none() {
+            return Err(format!("missing required argument \"{name}\""));
+        }
+    }
+    Ok(())
 }
 
 /// `ty` with its innermost named type replaced.
