@@ -43,7 +43,9 @@ struct Inner {
     /// `None` until a supergraph is loaded (`/ready` answers 503 meanwhile). Swapped whole, so
     /// in-flight requests finish on the engine they started with.
     engine: RwLock<Option<Arc<Engine>>>,
+    /// Body and batch limits, plan exposure.
     settings: HttpSettings,
+    /// Cache sizes and bounds given to every engine built.
     engine_settings: EngineSettings,
     /// Subgraph URLs and timeouts, applied to each supergraph loaded.
     subgraphs: SubgraphsConfig,

@@ -5,7 +5,7 @@
 //!    pick the operation.
 //! 3. [`variables`]: coerce variable values to the operation's types.
 //! 4. [`plan`]: plan the operation, cached by (document, operation name).
-//! 5. [`execute`]: answer root introspection from the API schema, run the plan.
+//! 5. [`execute`](mod@execute): answer root introspection from the API schema, run the plan.
 //!
 //! Stages 2 and 3 fail with *request errors* (no `data` in the response); once execution
 //! starts, failures are field errors next to partial data.

@@ -64,6 +64,11 @@ pub struct ParserLimits {
 /// The validated-document cache.
 pub type DocumentCache = BoundedCache<DocumentHash, Arc<ValidatedDocument>>;
 
+/// Query texts longer than this are validated every time instead of cached: the cache is
+/// bounded by entry count, and a few thousand megabyte-sized documents (mostly comments, say)
+/// must not be able to pin gigabytes.
+pub const MAX_CACHED_QUERY_BYTES: usize = 64 * 1024;
+
 /// Parses and validates `query` against `schema`, answering from `cache` when it can.
 ///
 /// Errors carry `locations` and `GRAPHQL_PARSE_FAILED` (syntax, parser limits) or
@@ -75,7 +80,7 @@ pub fn validate(
     query: &str,
 ) -> Result<Arc<ValidatedDocument>, RequestFailure> {
     let hash = DocumentHash::of(query);
-    cache.get_or_try_insert(hash, || {
+    let compute = || {
         let mut parser = Parser::new()
             .recursion_limit(limits.recursion)
             .token_limit(limits.tokens);
@@ -86,7 +91,11 @@ pub fn validate(
             .to_executable_validate(schema)
             .map_err(|e| to_errors(&e.errors, ErrorCode::GraphqlValidationFailed))?;
         Ok(Arc::new(ValidatedDocument { hash, document }))
-    })
+    };
+    if query.len() > MAX_CACHED_QUERY_BYTES {
+        return compute();
+    }
+    cache.get_or_try_insert(hash, compute)
 }
 
 fn to_errors(diagnostics: &DiagnosticList, code: ErrorCode) -> RequestFailure {
@@ -228,6 +237,18 @@ mod tests {
                 "{bad} must not validate"
             );
         }
+    }
+
+    #[test]
+    fn huge_texts_are_validated_but_not_cached() {
+        let schema = schema();
+        let cache = DocumentCache::new(10);
+        let query = format!(
+            "{{ users {{ name }} }} # {}",
+            "x".repeat(MAX_CACHED_QUERY_BYTES)
+        );
+        validate(&schema, &cache, LIMITS, &query).expect("valid");
+        assert!(cache.is_empty());
     }
 
     #[test]
