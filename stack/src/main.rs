@@ -2,8 +2,10 @@
 //!
 //! Run with `cargo run --release` from the repository root. It starts the four subgraphs on
 //! 127.0.0.1:4001–4004, each on its own SQLite file under `./data` (created, migrated and
-//! seeded with the deterministic demo data on first start), prints their URLs and the demo
-//! login, and stops everything cleanly on ctrl-c or SIGTERM.
+//! seeded with the deterministic demo data on first start), composes their SDLs into a
+//! supergraph (also written to `./data/supergraph.graphql`), starts the gateway with GraphiQL
+//! on 127.0.0.1:4000, prints the URLs and the demo login, and stops everything cleanly on ctrl-c
+//! or SIGTERM.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -11,6 +13,9 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Parser;
+use gateway::AppState;
+use gateway::config::GatewayConfig;
+use gateway::supergraph::compose::{SubgraphSdl, compose};
 use sea_orm::DatabaseConnection;
 use subgraph_kit::auth::{JwtSettings, JwtSigner, JwtVerifier};
 use subgraph_kit::seed::{self, SeedSize};
@@ -29,6 +34,15 @@ struct Args {
     /// First subgraph port: users, products, orders and reviews take this and the next three.
     #[arg(long, env = "TESSERA_SUBGRAPH_BASE_PORT", default_value_t = 4001)]
     subgraph_base_port: u16,
+    /// Gateway port.
+    #[arg(long, env = "TESSERA_GATEWAY_PORT", default_value_t = 4000)]
+    gateway_port: u16,
+    /// Gateway configuration file (`TESSERA_…` variables apply on top of it).
+    #[arg(long, env = "TESSERA_GATEWAY_CONFIG")]
+    gateway_config: Option<PathBuf>,
+    /// Serve GraphiQL from this `npm install graphiql` directory instead of a CDN.
+    #[arg(long)]
+    playground_assets: Option<PathBuf>,
 }
 
 /// One running service: its name, address and the task serving it.
@@ -126,9 +140,50 @@ async fn main() -> anyhow::Result<()> {
         reviews_subgraph::router(reviews_subgraph::schema(db.clone()), verifier.clone(), db);
     running.push(start("reviews", &port(3), router, shutdown()).await?);
 
+    // Compose the supergraph from the SDLs the subgraphs serve, at the addresses they listen on.
+    let sdls = [
+        ("users", users_subgraph::sdl()),
+        ("products", products_subgraph::sdl()),
+        ("orders", orders_subgraph::sdl()),
+        ("reviews", reviews_subgraph::sdl()),
+    ];
+    let subgraphs: Vec<SubgraphSdl> = sdls
+        .into_iter()
+        .zip(&running)
+        .map(|((name, sdl), r)| SubgraphSdl {
+            name: name.to_owned(),
+            url: format!("http://{}/graphql", r.addr),
+            sdl,
+        })
+        .collect();
+    let supergraph = compose(&subgraphs).context("composition of the subgraphs failed")?;
+    std::fs::write(args.data_dir.join("supergraph.graphql"), &supergraph)
+        .context("cannot write the composed supergraph")?;
+    let mut config =
+        GatewayConfig::load(args.gateway_config.as_deref()).context("gateway configuration")?;
+    if let Some(dir) = &args.playground_assets {
+        config.playground.assets_dir = Some(dir.clone());
+    }
+    let state = AppState::from_config(&config).context("gateway playground")?;
+    state
+        .load_supergraph_sdl(&supergraph)
+        .map_err(|e| anyhow::anyhow!("the composed supergraph does not load: {e}"))?;
+    let addr = format!("{}:{}", args.host, args.gateway_port);
+    let listener = TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("gateway: cannot listen on {addr}"))?;
+    let gateway_addr = listener.local_addr()?;
+    let task = tokio::spawn(gateway::serve(listener, state, shutdown()));
+    running.push(Running {
+        name: "gateway",
+        addr: gateway_addr,
+        task,
+    });
+
     println!();
     println!("Tessera is running:");
-    for r in &running {
+    println!("  GraphiQL  http://{gateway_addr}/graphql   (the federated API)");
+    for r in running.iter().filter(|r| r.name != "gateway") {
         println!("  {:<9} http://{}/graphql", r.name, r.addr);
     }
     println!();
