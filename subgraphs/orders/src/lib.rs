@@ -8,7 +8,8 @@
 //! # Layout
 //! - [`entity`]: sea-orm models of `orders` and `order_items` (no GraphQL derives).
 //! - [`service`]: the only code that runs queries; one statement per batch.
-//! - [`schema`]: the GraphQL API types, `Query`, entity resolvers and DataLoaders.
+//! - [`schema`]: the GraphQL API types, `Query`, entity resolvers, DataLoaders, and
+//!   [`OrdersExecutor`], which gives every request the scope its `_entities` call shares.
 //! - [`seed`]: the orders share of the deterministic demo data.
 //! - [`config`]: command line and environment of the binary.
 
@@ -30,7 +31,8 @@ pub use schema::{OrdersExecutor, OrdersSchema, Query};
 use orders_migration::{Migrator, MigratorTrait};
 use service::OrderService;
 
-/// The schema over `db`, federation enabled, DataLoaders in its data.
+/// The schema over `db`, federation enabled, DataLoaders in its data. Run requests through
+/// [`OrdersExecutor`] (as [`router`] does), so `_entities` batches by representation list.
 pub fn schema(db: DatabaseConnection) -> OrdersSchema {
     schema::build(OrderService::new(db))
 }

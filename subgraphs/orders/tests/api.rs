@@ -244,6 +244,57 @@ async fn entities_keep_order_and_length_and_null_unknown_keys() {
 }
 
 #[tokio::test]
+async fn each_request_of_an_http_batch_has_its_own_entities() {
+    for t in databases().await {
+        let env = Env::new(t, SeedSize::small()).await;
+        let b = env.b();
+        let owner = env.owner(1);
+        let foreign = env.order_not_of(owner);
+        let batch = json!([
+            {"query": ORDER_ENTITIES, "variables": {"r": order_reps([1, foreign])}},
+            {"query": ORDER_ENTITIES, "variables": {"r": order_reps([foreign, 1, foreign])}},
+        ]);
+        let (status, body) = env
+            .client
+            .post(batch, Some(&env.keys.token(i64::from(owner))))
+            .await;
+        assert_eq!(status, 200, "{b:?}: {body}");
+        let first = &body[0];
+        let second = &body[1];
+        assert_eq!(
+            first["data"]["_entities"],
+            json!([{"id": "1"}, null]),
+            "{b:?}: {body}"
+        );
+        assert_eq!(
+            second["data"]["_entities"],
+            json!([null, {"id": "1"}, null]),
+            "{b:?}: {body}"
+        );
+        assert_eq!(
+            code(error_at(first, &json!(["_entities", 1]))),
+            Some("FORBIDDEN"),
+            "{b:?}"
+        );
+        assert_eq!(
+            code(error_at(second, &json!(["_entities", 0]))),
+            Some("FORBIDDEN"),
+            "{b:?}"
+        );
+        assert_eq!(
+            code(error_at(second, &json!(["_entities", 2]))),
+            Some("FORBIDDEN"),
+            "{b:?}"
+        );
+        assert_eq!(
+            error_codes(first).len() + error_codes(second).len(),
+            3,
+            "{b:?}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn order_entities_refuse_item_by_item() {
     for t in databases().await {
         let env = Env::new(t, SeedSize::small()).await;
