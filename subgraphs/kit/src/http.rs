@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use async_graphql::Executor;
+use async_graphql::{BatchResponse, Executor};
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -51,7 +51,40 @@ async fn graphql_handler<E: Executor>(
         .and_then(|v| v.to_str().ok());
     let auth = state.verifier.authenticate(authorization).await;
     let request = request.into_inner().data(auth);
-    state.executor.execute_batch(request).await.into()
+    let mut response = state.executor.execute_batch(request).await;
+    match &mut response {
+        BatchResponse::Single(r) => add_missing_codes(r),
+        BatchResponse::Batch(rs) => rs.iter_mut().for_each(add_missing_codes),
+    }
+    response.into()
+}
+
+/// async-graphql's own errors (parse, validation, input coercion, unknown entity type) carry no
+/// `extensions.code`; ours always do. Give the former a code from the same vocabulary, so every
+/// error a client sees has one.
+fn add_missing_codes(response: &mut async_graphql::Response) {
+    let request_error = matches!(response.data, async_graphql::Value::Null);
+    for error in &mut response.errors {
+        let has_code = error
+            .extensions
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if !request_error {
+            // A field error we did not raise comes from async-graphql checking client input.
+            "BAD_USER_INPUT"
+        } else if error.message.trim_start().starts_with("-->") {
+            "GRAPHQL_PARSE_FAILED"
+        } else {
+            "GRAPHQL_VALIDATION_FAILED"
+        };
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code);
+    }
 }
 
 /// `GET /health` and `GET /ready`: both answer 200 only while the database answers.
@@ -114,4 +147,45 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown signal received");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn double(&self, n: i32) -> i32 {
+            n * 2
+        }
+    }
+
+    async fn run(query: &str) -> async_graphql::Response {
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let mut r = schema.execute(query).await;
+        add_missing_codes(&mut r);
+        r
+    }
+
+    fn code(r: &async_graphql::Response) -> String {
+        let json = serde_json::to_value(&r.errors[0]).expect("json");
+        json["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn async_graphql_errors_get_a_code() {
+        assert_eq!(code(&run("{ double(n: 1").await), "GRAPHQL_PARSE_FAILED");
+        assert_eq!(code(&run("{ nope }").await), "GRAPHQL_VALIDATION_FAILED");
+        assert_eq!(
+            code(&run("{ double(n: \"x\") }").await),
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        assert!(run("{ double(n: 2) }").await.errors.is_empty());
+    }
 }
