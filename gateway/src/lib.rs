@@ -24,6 +24,8 @@ pub mod introspection;
 pub mod pipeline;
 pub mod planner;
 pub mod supergraph;
+#[cfg(any(test, feature = "test-support"))]
+pub mod test_support;
 pub mod transport;
 
 pub use http::{AppState, router, serve};

@@ -1,8 +1,19 @@
 //! In-memory versions of the standard federation benchmark subgraphs (accounts, products,
 //! inventory with `@requires`, reviews with `@provides`), matching
-//! `fixtures/requires_provides.graphql`.
+//! `fixtures/requires_provides.graphql`, and the benchmark query itself.
 
 use async_graphql::{EmptyMutation, EmptySubscription, ID, Object, Schema, SimpleObject};
+
+use super::InProcess;
+use crate::supergraph::{Supergraph, SupergraphError};
+
+/// The standard federation benchmark query (fragments, `@requires`, `@provides`, five levels).
+pub const BENCH_QUERY: &str = include_str!("../../fixtures/bench_query.graphql");
+
+/// The supergraph of the four benchmark subgraphs (`fixtures/requires_provides.graphql`).
+pub fn supergraph() -> Result<Supergraph, SupergraphError> {
+    Supergraph::parse(include_str!("../../fixtures/requires_provides.graphql"))
+}
 
 pub struct Account {
     pub id: u32,
@@ -303,8 +314,9 @@ impl ReviewsQuery {
     }
 }
 
-pub fn client() -> super::harness::InProcess {
-    super::harness::InProcess::default()
+/// The four benchmark subgraphs, in process.
+pub fn client() -> InProcess {
+    InProcess::default()
         .with(
             "accounts",
             Schema::build(AccountsQuery, EmptyMutation, EmptySubscription)

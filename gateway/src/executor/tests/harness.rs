@@ -1,114 +1,14 @@
-//! The executor test harness: real async-graphql subgraph schemas executed in process through
-//! a [`SubgraphClient`] that logs (and so counts) every request, plus a real HTTP client for
-//! subgraphs that are meant to be unreachable.
+//! The executor test harness: fixtures by name, and planning plus execution over
+//! [`InProcess`] subgraphs (the client shared with the benches, in `crate::test_support`).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use apollo_compiler::ExecutableDocument;
-use async_trait::async_trait;
 use axum::http::HeaderMap;
-use futures::future::BoxFuture;
 use serde_json::{Map, Value};
 
 use crate::executor::{ExecutionRequest, Response, execute};
-use crate::planner::{QueryPlan, plan};
+use crate::planner::QueryPlan;
 use crate::supergraph::Supergraph;
-use crate::transport::{
-    HttpClientConfig, HttpSubgraphClient, SubgraphClient, SubgraphRequest, SubgraphResponse,
-    TransportError,
-};
-
-type Handler = Arc<
-    dyn Fn(async_graphql::Request) -> BoxFuture<'static, async_graphql::Response> + Send + Sync,
->;
-
-/// One logged subgraph request.
-#[derive(Debug, Clone)]
-pub struct Logged {
-    pub subgraph: String,
-    pub query: String,
-    pub variables: Map<String, Value>,
-}
-
-/// Subgraphs by name; unknown or `down` ones go through a real HTTP client to a closed port.
-#[derive(Clone, Default)]
-pub struct InProcess {
-    handlers: HashMap<String, Handler>,
-    down: Vec<String>,
-    log: Arc<Mutex<Vec<Logged>>>,
-}
-
-impl InProcess {
-    pub fn with<Q, M, S>(mut self, name: &str, schema: async_graphql::Schema<Q, M, S>) -> Self
-    where
-        Q: async_graphql::ObjectType + 'static,
-        M: async_graphql::ObjectType + 'static,
-        S: async_graphql::SubscriptionType + 'static,
-    {
-        let handler: Handler = Arc::new(move |request| {
-            let schema = schema.clone();
-            Box::pin(async move { schema.execute(request).await })
-        });
-        self.handlers.insert(name.to_owned(), handler);
-        self
-    }
-
-    /// Requests to this subgraph go to a closed local port: a real connection failure.
-    pub fn down(mut self, name: &str) -> Self {
-        self.down.push(name.to_owned());
-        self
-    }
-
-    pub fn log(&self) -> Vec<Logged> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
-    }
-
-    pub fn count(&self, subgraph: &str) -> usize {
-        self.log().iter().filter(|l| l.subgraph == subgraph).count()
-    }
-}
-
-#[async_trait]
-impl SubgraphClient for InProcess {
-    async fn execute(
-        &self,
-        subgraph: &str,
-        request: SubgraphRequest,
-    ) -> Result<SubgraphResponse, TransportError> {
-        if let Ok(mut log) = self.log.lock() {
-            log.push(Logged {
-                subgraph: subgraph.to_owned(),
-                query: request.query.to_string(),
-                variables: request.variables.clone(),
-            });
-        }
-        let handler = match self.handlers.get(subgraph) {
-            Some(handler) if !self.down.iter().any(|d| d == subgraph) => handler.clone(),
-            _ => {
-                // Port 9 (discard) is closed on these machines: connection refused.
-                let http = HttpSubgraphClient::new(
-                    [(subgraph.to_owned(), "http://127.0.0.1:9/graphql".to_owned())],
-                    &HttpClientConfig::default(),
-                )?;
-                return http.execute(subgraph, request).await;
-            }
-        };
-        let variables = async_graphql::Variables::from_json(Value::Object(request.variables));
-        let response =
-            handler(async_graphql::Request::new(request.query.to_string()).variables(variables))
-                .await;
-        let json =
-            serde_json::to_value(&response).map_err(|e| TransportError::InvalidResponse {
-                subgraph: subgraph.to_owned(),
-                message: e.to_string(),
-            })?;
-        serde_json::from_value(json).map_err(|e| TransportError::InvalidResponse {
-            subgraph: subgraph.to_owned(),
-            message: e.to_string(),
-        })
-    }
-}
+pub use crate::test_support::InProcess;
+use crate::transport::SubgraphClient;
 
 pub fn supergraph(fixture: &str) -> Supergraph {
     let path = format!("{}/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
@@ -117,16 +17,13 @@ pub fn supergraph(fixture: &str) -> Supergraph {
 }
 
 pub fn plan_for(supergraph: &Supergraph, query: &str) -> QueryPlan {
-    let document =
-        ExecutableDocument::parse_and_validate(supergraph.api_schema(), query, "op.graphql")
-            .unwrap_or_else(|e| panic!("invalid test operation: {}", e.errors));
-    plan(supergraph, &document, None).unwrap_or_else(|e| panic!("planning failed: {e}"))
+    crate::test_support::plan_for(supergraph, query).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Plans and executes; returns the response as JSON (as a client would read it).
 pub async fn run(
     supergraph: &Supergraph,
-    client: &InProcess,
+    client: &dyn SubgraphClient,
     query: &str,
     variables: Value,
 ) -> Value {

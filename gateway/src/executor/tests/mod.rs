@@ -1,13 +1,14 @@
 //! Executor tests against real in-process subgraphs (async-graphql federation schemas), through
 //! a client that logs every subgraph request so the tests can count them.
 
-mod bench;
 mod harness;
 mod perf;
+mod replay;
 mod tessera;
 
 use serde_json::{Value, json};
 
+use crate::test_support::bench::{self, BENCH_QUERY};
 use harness::{run, supergraph};
 
 const FIVE_FETCHES: &str = "{ users(first: 50) { name orders { total { amount } items { quantity product { name reviews { rating author { name } } } } } } }";
@@ -414,16 +415,6 @@ mod nullkey {
             .finish()
     }
 }
-
-/// The standard federation benchmark query (fragments, `@requires`, `@provides`, five levels).
-pub const BENCH_QUERY: &str = r#"
-fragment User on User { id username name }
-fragment Review on Review { id body }
-fragment Product on Product { inStock name price shippingEstimate upc weight }
-query {
-  users { ...User reviews { ...Review product { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } } } }
-  topProducts { ...Product reviews { ...Review author { ...User reviews { ...Review product { ...Product } } } } }
-}"#;
 
 /// What a single monolithic server would answer for [`BENCH_QUERY`], computed from the data.
 fn bench_expected() -> Value {

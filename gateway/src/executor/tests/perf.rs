@@ -1,44 +1,18 @@
 //! Gateway-side cost figures (run with `--release -- --ignored --nocapture`): parse+validate,
-//! cold plan, and execute+project with a replaying in-memory transport, so only the
-//! gateway's own work is timed.
+//! cold plan, and execute+project over a [`Replay`] of the benchmark subgraphs, so only the
+//! gateway's own work is timed. The criterion suite (`benches/pipeline.rs`) measures the same
+//! stages more carefully; this test is the quick check that needs no extra feature.
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use apollo_compiler::ExecutableDocument;
-use async_trait::async_trait;
 use axum::http::HeaderMap;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
-use super::{BENCH_QUERY, bench, harness};
+use super::{BENCH_QUERY, bench, bench_expected};
 use crate::executor::{ExecutionRequest, execute};
 use crate::planner::plan;
-use crate::transport::{SubgraphClient, SubgraphRequest, SubgraphResponse, TransportError};
-
-/// Answers from responses recorded once from the real in-process subgraphs.
-struct Replay {
-    responses: HashMap<(String, String), Value>,
-}
-
-#[async_trait]
-impl SubgraphClient for Replay {
-    async fn execute(
-        &self,
-        subgraph: &str,
-        request: SubgraphRequest,
-    ) -> Result<SubgraphResponse, TransportError> {
-        let key = (
-            subgraph.to_owned(),
-            serde_json::to_string(&request.variables).unwrap_or_default(),
-        );
-        let value = self.responses.get(&key).cloned().unwrap_or(Value::Null);
-        serde_json::from_value(value).map_err(|e| TransportError::InvalidResponse {
-            subgraph: subgraph.to_owned(),
-            message: e.to_string(),
-        })
-    }
-}
+use crate::test_support::{Replay, record};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -48,7 +22,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 #[tokio::test]
 #[ignore = "timing figures; run in release"]
 async fn gateway_cost_figures() {
-    let s = harness::supergraph("requires_provides.graphql");
+    let s = bench::supergraph().expect("benchmark supergraph");
     let schema = s.api_schema();
     let runs = 2000;
 
@@ -70,75 +44,32 @@ async fn gateway_cost_figures() {
             t.elapsed()
         })
         .collect();
-    let query_plan = Arc::new(plan(&s, &document, None).expect("plan"));
+    let query_plan = plan(&s, &document, None).expect("plan");
 
     // Record real subgraph answers once.
-    let live = bench::client();
-    let expected = harness::run(&s, &live, BENCH_QUERY, Value::Object(Map::new())).await;
-    let mut responses = HashMap::new();
-    for logged in live.log() {
-        let variables = Value::Object(logged.variables.clone());
-        let request = async_graphql::Request::new(logged.query.clone())
-            .variables(async_graphql::Variables::from_json(variables));
-        let schema_response = match logged.subgraph.as_str() {
-            "accounts" | "products" | "inventory" | "reviews" => {
-                let client = bench::client();
-                let r = client
-                    .execute(
-                        &logged.subgraph,
-                        SubgraphRequest {
-                            query: logged.query.clone().into(),
-                            operation_name: None,
-                            variables: logged.variables.clone(),
-                            headers: HeaderMap::new(),
-                        },
-                    )
-                    .await
-                    .expect("live");
-                drop(request);
-                serde_json::json!({"data": r.data, "errors": []})
-            }
-            _ => Value::Null,
-        };
-        responses.insert(
-            (
-                logged.subgraph.clone(),
-                serde_json::to_string(&logged.variables).unwrap_or_default(),
-            ),
-            schema_response,
-        );
-    }
-    let replay = Replay { responses };
     let variables = Map::new();
+    let (live, replay): (_, Replay) = record(&s, &query_plan, &variables, bench::client()).await;
+    let expected = serde_json::to_value(&live).expect("json");
+    assert_eq!(expected, bench_expected());
+
     let headers = HeaderMap::new();
+    let request = || ExecutionRequest {
+        plan: &query_plan,
+        supergraph: &s,
+        variables: &variables,
+        client: &replay,
+        introspection: None,
+        headers: &headers,
+    };
     let mut executing = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let response = execute(ExecutionRequest {
-            plan: &query_plan,
-            supergraph: &s,
-            variables: &variables,
-            client: &replay,
-            introspection: None,
-            headers: &headers,
-        })
-        .await;
+        let response = execute(request()).await;
         let elapsed = t.elapsed();
         assert!(response.errors.is_empty());
         executing.push(elapsed);
     }
-    let check = serde_json::to_value(
-        execute(ExecutionRequest {
-            plan: &query_plan,
-            supergraph: &s,
-            variables: &variables,
-            client: &replay,
-            introspection: None,
-            headers: &headers,
-        })
-        .await,
-    )
-    .expect("json");
+    let check = serde_json::to_value(execute(request()).await).expect("json");
     assert_eq!(check, expected);
     println!(
         "bench query: parse+validate {:?}, cold plan {:?}, execute+project (replayed subgraphs, {} fetches) {:?}",
