@@ -2,6 +2,7 @@
 //! tree sits behind a mutex that is only held while building representations or merging a
 //! response, never across an `.await`.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use futures::FutureExt;
@@ -243,10 +244,17 @@ impl<'a> Runner<'a> {
             _ => None,
         };
         // Which entities each error belongs to, read before the entities are merged away.
+        let mut unindexed_seen = HashMap::new();
         let error_entities: Vec<Option<Vec<usize>>> = response
             .errors
             .iter()
-            .map(|error| entity_indices(error.path.as_deref(), entities.as_deref()))
+            .map(|error| {
+                entity_indices(
+                    error.path.as_deref(),
+                    entities.as_deref(),
+                    &mut unindexed_seen,
+                )
+            })
             .collect();
         let merged = match entities {
             Some(list) => {
@@ -321,9 +329,16 @@ impl<'a> Runner<'a> {
 }
 
 /// The entities an `_entities` error is about: the index in its path; or, for subgraphs that
-/// leave the index out (async-graphql does), the entities whose data is null somewhere along
-/// the rest of the path. `None` when the error is not about `_entities`.
-fn entity_indices(path: Option<&[Value]>, entities: Option<&[Value]>) -> Option<Vec<usize>> {
+/// leave the index out (async-graphql does), one of the entities whose data is null somewhere
+/// along the rest of the path. Such subgraphs report one error per failing entity, in entity
+/// order, so the n-th index-less error with a given path goes to the n-th entity broken along
+/// it (`seen` counts them); giving every error to every broken entity would turn k failures
+/// into k² client errors. `None` when the error is not about `_entities`.
+fn entity_indices(
+    path: Option<&[Value]>,
+    entities: Option<&[Value]>,
+    seen: &mut HashMap<String, usize>,
+) -> Option<Vec<usize>> {
     let path = path?;
     if path.first().and_then(Value::as_str) != Some("_entities") {
         return None;
@@ -348,14 +363,16 @@ fn entity_indices(path: Option<&[Value]>, entities: Option<&[Value]>) -> Option<
         }
         false
     };
-    Some(
-        entities
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| broken(e))
-            .map(|(i, _)| i)
-            .collect(),
-    )
+    let candidates: Vec<usize> = entities
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| broken(e))
+        .map(|(i, _)| i)
+        .collect();
+    let nth = seen.entry(format!("{rest:?}")).or_insert(0);
+    let chosen = candidates.get(*nth).or(candidates.last()).copied();
+    *nth += 1;
+    Some(chosen.into_iter().collect())
 }
 
 /// The part of an `_entities` error path below the entity.
