@@ -7,11 +7,12 @@
 //! test keeps it parsing.
 //!
 //! # Layout
-//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`]:
-//!   one section each.
+//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`],
+//!   [`csrf`]: one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
+pub mod csrf;
 pub mod env_overrides;
 pub mod limits;
 pub mod playground;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use csrf::CsrfConfig;
 pub use limits::LimitsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
@@ -67,6 +69,8 @@ pub struct GatewayConfig {
     pub query_plan: QueryPlanConfig,
     /// The GraphiQL IDE for browsers.
     pub playground: PlaygroundConfig,
+    /// Cross-site request forgery prevention.
+    pub csrf: CsrfConfig,
 }
 
 impl GatewayConfig {
@@ -144,6 +148,7 @@ mod tests {
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
         assert!(config.playground.enabled);
+        assert_eq!(config.csrf, expected.csrf);
     }
 
     #[test]
@@ -163,10 +168,16 @@ mod tests {
                     "max_batch_size",
                     "parser_recursion_limit",
                     "parser_token_limit",
+                    "max_depth",
+                    "max_aliases",
+                    "max_root_fields",
+                    "max_directives",
+                    "max_fragment_expansion",
                 ],
             ),
             ("query_plan", &["expose"]),
             ("playground", &["enabled", "assets_dir"]),
+            ("csrf", &["enabled", "required_headers", "strict_get"]),
         ];
         for (section, fields) in sections {
             assert!(

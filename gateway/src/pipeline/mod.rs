@@ -1,8 +1,8 @@
 //! The request pipeline. It reads like the specification:
 //!
 //! 1. [`decode`]: HTTP → [`GraphqlRequest`] (done by the `http` layer, which owns the bytes).
-//! 2. [`validate`]: parse and validate against the API schema, every rule, cached by hash;
-//!    pick the operation.
+//! 2. [`validate`]: parse, check the [operation limits](limits), validate against the API
+//!    schema with every rule, cached by hash; pick the operation.
 //! 3. [`variables`]: coerce variable values to the operation's types.
 //! 4. [`plan`]: plan the operation, cached by (document, operation name).
 //! 5. [`execute`](mod@execute): answer root introspection from the API schema, run the plan.
@@ -18,6 +18,7 @@
 pub mod cache;
 pub mod decode;
 pub mod execute;
+pub mod limits;
 pub mod plan;
 pub mod validate;
 pub mod variables;
@@ -32,9 +33,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use decode::GraphqlRequest;
+use limits::OperationLimits;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
+use crate::config::LimitsConfig;
 use crate::error::{ErrorCode, GraphqlError};
 pub use crate::executor::Response;
 use crate::introspection::Introspection;
@@ -71,6 +74,33 @@ pub struct EngineSettings {
     pub plan_budget: PlanBudget,
     /// Parser bounds.
     pub parser_limits: ParserLimits,
+    /// Bounds on each operation's shape.
+    pub operation_limits: OperationLimits,
+}
+
+impl EngineSettings {
+    /// The settings `[limits]` configures.
+    pub fn from_limits(limits: &LimitsConfig) -> Self {
+        Self {
+            document_cache_size: limits.document_cache_size,
+            plan_cache_size: limits.plan_cache_size,
+            plan_budget: PlanBudget {
+                max_time: limits.planner_budget_time,
+                max_nodes: limits.planner_budget_nodes,
+            },
+            parser_limits: ParserLimits {
+                recursion: limits.parser_recursion_limit,
+                tokens: limits.parser_token_limit,
+            },
+            operation_limits: OperationLimits {
+                max_depth: limits.max_depth,
+                max_aliases: limits.max_aliases,
+                max_root_fields: limits.max_root_fields,
+                max_directives: limits.max_directives,
+                max_fragment_expansion: limits.max_fragment_expansion,
+            },
+        }
+    }
 }
 
 /// Everything derived from one loaded supergraph. Replaced as a whole when the supergraph
@@ -199,6 +229,7 @@ async fn run(
         schema,
         &engine.documents,
         engine.settings.parser_limits,
+        &engine.settings.operation_limits,
         &request.query,
     )?;
     let operation =
