@@ -1,0 +1,101 @@
+//! Differential testing of the gateway against a monolith.
+//!
+//! Five in-process Federation v2 subgraphs and one plain async-graphql schema serve the same
+//! deterministic data set. A seeded generator writes random valid operations from the
+//! gateway's API schema; each goes to the monolith and, through the HTTP router, to the
+//! gateway. Their `data` must be identical and their errors must sit at the same paths.
+//!
+//! `DIFF_SEED=<u64>` and `DIFF_COUNT=<n>` run other or longer sequences locally:
+//! `DIFF_SEED=7 DIFF_COUNT=5000 cargo test -p gateway --test differential`.
+//!
+//! # Layout
+//! - `data`: the data set and every rule deciding nulls and errors.
+//! - `subgraphs`: the five subgraphs, the counting client and the composed supergraph.
+//! - `monolith`: the same API as one schema.
+//! - `normalize`: an order-independent print of a schema, to compare the two.
+//! - `spec`: null propagation for the monolith, and which error paths are comparable.
+//! - `generator`: random valid operations from the API schema.
+//! - `runner`: the gateway under test, the comparison, and the failure report.
+
+#[path = "differential/data.rs"]
+mod data;
+#[path = "differential/generator.rs"]
+mod generator;
+#[path = "differential/monolith.rs"]
+mod monolith;
+#[path = "differential/normalize.rs"]
+mod normalize;
+#[path = "differential/runner.rs"]
+mod runner;
+#[path = "differential/spec.rs"]
+mod spec;
+#[path = "differential/subgraphs.rs"]
+mod subgraphs;
+
+use apollo_compiler::Schema;
+
+/// The monolith's schema and the gateway's API schema have the same types, fields,
+/// arguments and values, so an operation valid on one is valid on the other.
+#[test]
+fn schemas_agree() {
+    let supergraph = subgraphs::Subgraphs::new().supergraph();
+    let monolith_sdl = monolith::schema().sdl();
+    let monolith = Schema::parse_and_validate(&monolith_sdl, "monolith.graphql")
+        .unwrap_or_else(|e| panic!("the monolith's SDL is valid: {e}"));
+    let api = normalize::normalize(supergraph.api_schema());
+    let mono = normalize::normalize(&monolith);
+    assert_eq!(api, mono, "API schema (left) vs monolith (right)");
+    assert!(api.contains("interface Media"), "{api}");
+}
+
+fn env_number(name: &str) -> Option<u64> {
+    std::env::var(name).ok().map(|v| {
+        v.trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, got {v:?}"))
+    })
+}
+
+/// The default seed: fixed, so CI runs the same 500 operations every time.
+const DEFAULT_SEED: u64 = 20_261_104;
+const DEFAULT_COUNT: usize = 500;
+
+/// The proof: at least 500 generated operations answer identically on the gateway and the
+/// monolith (data, and the set of error paths).
+#[tokio::test]
+#[ignore = "differences found; fixed in the following commits"]
+async fn gateway_answers_like_the_monolith() {
+    let seed = env_number("DIFF_SEED").unwrap_or(DEFAULT_SEED);
+    let count = env_number("DIFF_COUNT").map_or(DEFAULT_COUNT, |c| c as usize);
+    let only = env_number("DIFF_ONLY").map(|o| o as usize);
+    let harness = runner::Harness::new();
+    let summary = runner::run(&harness, seed, count, only).await;
+    eprintln!(
+        "seed {seed}: {} operations, {} with errors, {} with null data, {} generated documents \
+         rejected by validation and replaced, subgraph requests {:?}",
+        summary.operations,
+        summary.with_errors,
+        summary.null_data,
+        summary.rejected_by_validation,
+        summary.subgraph_calls,
+    );
+    if only.is_none() {
+        assert!(summary.operations >= count);
+        // The generator must mostly write valid documents, or it tests little.
+        assert!(
+            summary.rejected_by_validation * 20 <= count,
+            "{} of {count} generated documents were invalid",
+            summary.rejected_by_validation
+        );
+        // Error paths are part of the comparison only if some operations hit them.
+        assert!(summary.with_errors * 10 >= count, "{summary:?}");
+    }
+    let failures = summary.failures.len();
+    for failure in summary.failures.iter().take(5) {
+        eprintln!("{failure}");
+    }
+    assert_eq!(
+        failures, 0,
+        "{failures} operations differ (the first 5 above)"
+    );
+}

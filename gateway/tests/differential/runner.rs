@@ -1,0 +1,191 @@
+//! Sends each generated operation to the monolith and, through the HTTP router, to the
+//! gateway, and compares: identical `data` (field order included) and errors at the same set
+//! of paths. A mismatch is reported with the operation, its variables, both responses and the
+//! gateway's plan.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use apollo_compiler::ExecutableDocument;
+use apollo_compiler::validation::Valid;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, header};
+use gateway::AppState;
+use gateway::config::GatewayConfig;
+use gateway::supergraph::Supergraph;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::generator::{Generator, Operation};
+use super::monolith::{self, Monolith};
+use super::spec::{self, ErrorView};
+use super::subgraphs::{Client, Subgraphs};
+
+/// Both sides of the comparison.
+pub struct Harness {
+    pub supergraph: Arc<Supergraph>,
+    pub router: Router,
+    pub client: Arc<Client>,
+    pub monolith: Monolith,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        let subgraphs = Subgraphs::new();
+        let supergraph = subgraphs.supergraph();
+        let client = Arc::new(Client::new(subgraphs));
+        let state = AppState::from_config(&GatewayConfig::default()).expect("gateway state");
+        state.load_supergraph_with_client(supergraph.clone(), client.clone());
+        Self {
+            supergraph,
+            router: gateway::router(state),
+            client,
+            monolith: monolith::schema(),
+        }
+    }
+
+    /// The gateway's response body to `operation`.
+    pub async fn gateway(&self, operation: &Operation) -> Value {
+        let body = json!({"query": operation.query, "variables": operation.variables});
+        let request = Request::post("/graphql")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("a request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            panic!(
+                "the gateway answered non-JSON ({e}): {}",
+                String::from_utf8_lossy(&bytes)
+            )
+        })
+    }
+
+    /// The monolith's response to `operation`.
+    pub async fn monolith(&self, operation: &Operation) -> Value {
+        let request = async_graphql::Request::new(operation.query.clone()).variables(
+            async_graphql::Variables::from_json(Value::Object(operation.variables.clone())),
+        );
+        serde_json::to_value(self.monolith.execute(request).await).expect("a response serializes")
+    }
+
+    /// The gateway's plan for `operation`, printed.
+    pub fn plan(&self, operation: &Operation) -> String {
+        match ExecutableDocument::parse_and_validate(
+            self.supergraph.api_schema(),
+            &operation.query,
+            "op.graphql",
+        ) {
+            Ok(document) => match gateway::planner::plan(&self.supergraph, &document, None) {
+                Ok(plan) => plan.to_string(),
+                Err(e) => format!("planning failed: {e}"),
+            },
+            Err(e) => format!("invalid on the API schema: {}", e.errors),
+        }
+    }
+}
+
+/// Where two responses differ, if they do.
+pub fn compare(
+    document: &Valid<ExecutableDocument>,
+    monolith: &Value,
+    gateway: &Value,
+) -> Option<String> {
+    let mut problems = Vec::new();
+    let (m_data, g_data) = (monolith.get("data"), gateway.get("data"));
+    // `to_string` keeps key order (serde_json's `preserve_order`), so field order counts.
+    let m_text = m_data.map(Value::to_string);
+    let g_text = g_data.map(Value::to_string);
+    if m_text != g_text {
+        problems.push("data differs".to_owned());
+    }
+    let (m_errors, g_errors) = (
+        ErrorView::of(document, monolith),
+        ErrorView::of(document, gateway),
+    );
+    if m_errors != g_errors {
+        problems.push(format!(
+            "errors differ: monolith {m_errors:?}, gateway {g_errors:?}"
+        ));
+    }
+    (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+fn has_errors(response: &Value) -> bool {
+    response
+        .get("errors")
+        .and_then(Value::as_array)
+        .is_some_and(|e| !e.is_empty())
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub operations: usize,
+    pub rejected_by_validation: usize,
+    pub with_errors: usize,
+    pub null_data: usize,
+    pub subgraph_calls: BTreeMap<String, usize>,
+    pub failures: Vec<String>,
+}
+
+/// Runs `count` operations of `seed`; operation `i` uses its own generator seed, so a single
+/// failing case can be replayed with `only = Some(i)`.
+pub async fn run(harness: &Harness, seed: u64, count: usize, only: Option<usize>) -> Summary {
+    let mut summary = Summary::default();
+    let mut rejected = Vec::new();
+    let schema = harness.supergraph.api_schema();
+    for i in 0..count {
+        if only.is_some_and(|o| o != i) {
+            continue;
+        }
+        let op_seed = seed
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .wrapping_add(i as u64);
+        let mut generator = Generator::new(schema, op_seed);
+        let operation = generator.operation(&mut rejected);
+        summary.operations += 1;
+        let document =
+            ExecutableDocument::parse_and_validate(schema, &operation.query, "op.graphql")
+                .expect("the generator returns valid operations");
+        let mut mono = harness.monolith(&operation).await;
+        spec::propagate(&document, &mut mono);
+        let gw = harness.gateway(&operation).await;
+        if has_errors(&mono) {
+            summary.with_errors += 1;
+        }
+        if mono.get("data").is_some_and(Value::is_null) {
+            summary.null_data += 1;
+        }
+        if let Some(problem) = compare(&document, &mono, &gw) {
+            summary.failures.push(format!(
+                "operation {i} (DIFF_SEED={seed} DIFF_ONLY={i}): {problem}\n\
+                 --- operation\n{}\n--- variables\n{}\n--- monolith\n{}\n--- gateway\n{}\n--- plan\n{}\n",
+                operation.query,
+                Value::Object(operation.variables.clone()),
+                serde_json::to_string_pretty(&mono).unwrap_or_default(),
+                serde_json::to_string_pretty(&gw).unwrap_or_default(),
+                harness.plan(&operation),
+            ));
+        }
+    }
+    summary.rejected_by_validation = rejected.len();
+    if let Some((query, errors)) = rejected.first() {
+        eprintln!("first generated document rejected by validation:\n{query}\n{errors}");
+    }
+    summary.subgraph_calls = harness.client.calls();
+    summary
+}
