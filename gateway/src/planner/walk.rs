@@ -640,7 +640,18 @@ impl<'a> Walker<'a> {
         self.budget.tick()?;
         let supergraph = self.supergraph;
         let info = supergraph.field(id);
-        let directives = condition_directives(&concat(pending, &field.conditions));
+        // `@skip`/`@include` are not repeatable: the field carries at most one of each, and
+        // further conditions wrap it in condition-only inline fragments (`... @include(if:
+        // $b) { field @include(if: $a) }`), which AND them.
+        let (on_field, wrappers) = split_conditions(&concat(pending, &field.conditions));
+        let directives = condition_directives(&on_field);
+        let mut sel = sel;
+        for wrapper in &wrappers {
+            sel = self
+                .groups
+                .arena
+                .fragment(sel, None, &condition_directives(&[wrapper.clone()]));
+        }
         let alias = (field.data_key != field.name).then_some(&field.data_key);
         let child = self
             .groups
@@ -656,6 +667,9 @@ impl<'a> Walker<'a> {
                 for argument in &directive.arguments {
                     collect_variables(&argument.value, &mut g.variables);
                 }
+            }
+            for (variable, _) in &wrappers {
+                g.variables.insert(variable.clone());
             }
         }
         self.groups.contribute(group, &conditions);
@@ -1310,6 +1324,24 @@ fn with(path: &[FetchPathElement], element: FetchPathElement) -> Vec<FetchPathEl
 }
 
 /// `@include(if: $v)` / `@skip(if: $v)` for the subgraph operation.
+/// Distinct conditions split into those the field itself can carry (the first `@include`
+/// and the first `@skip`) and the rest.
+fn split_conditions(conditions: &[VarCondition]) -> (Vec<VarCondition>, Vec<VarCondition>) {
+    let mut on_field: Vec<VarCondition> = Vec::new();
+    let mut rest: Vec<VarCondition> = Vec::new();
+    for condition in conditions {
+        if on_field.contains(condition) || rest.contains(condition) {
+            continue;
+        }
+        if on_field.iter().any(|(_, include)| *include == condition.1) {
+            rest.push(condition.clone());
+        } else {
+            on_field.push(condition.clone());
+        }
+    }
+    (on_field, rest)
+}
+
 pub(crate) fn condition_directives(conditions: &[VarCondition]) -> Vec<Node<ast::Directive>> {
     conditions
         .iter()

@@ -3,7 +3,7 @@
 
 use insta::assert_snapshot;
 
-use super::{fixture, plan_string};
+use super::{fixture, plan, plan_string};
 
 #[test]
 fn include_on_a_jump_wraps_the_entity_fetch() {
@@ -176,4 +176,32 @@ QueryPlan {
   },
 }
 "###);
+}
+
+/// Two `@include`s on one field (one from an enclosing fragment): the subgraph operation
+/// must stay valid, so the second wraps the field in a condition-only fragment (found by the
+/// differential test: "Duplicate directive include" from the subgraph).
+#[test]
+fn two_includes_on_one_field_nest() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($a: Boolean!, $b: Boolean!) {
+        user(id: "1") { ... @include(if: $a) { name @include(if: $b) name @include(if: $b) } }
+    }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Fetch(service: "users", id: 0) {
+    {
+      user(id: "1") {
+        ... @include(if: $b) {
+          name @include(if: $a)
+        }
+      }
+    }
+  },
+}
+"###);
+    // Both conditions' variables reach the subgraph.
+    let mut usages = plan(&s, query).fetches()[0].variable_usages.clone();
+    usages.sort();
+    assert_eq!(usages, ["a", "b"]);
 }
