@@ -2,7 +2,17 @@
 //! fail, is a pure function of these tables, so the monolith and the federated subgraphs agree
 //! by construction and any difference in a response is the gateway's doing.
 
-use async_graphql::Enum;
+use async_graphql::{Context, Enum, ServerError};
+
+/// A nullable field that fails: the error is recorded at the field's path and the field
+/// answers `null` in place. Returning `Err` instead would make async-graphql drop the key
+/// (`do_resolve_container`), and the null put back later would lose its position.
+pub fn nullable<T>(ctx: &Context<'_>, result: Result<Option<T>, String>) -> Option<T> {
+    result.unwrap_or_else(|message| {
+        ctx.add_error(ctx.set_error_path(ServerError::new(message, Some(ctx.item.pos))));
+        None
+    })
+}
 
 /// Account roles; an enum used as an argument and as an output.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -100,7 +100,7 @@ impl<'s> Generator<'s> {
             .clone();
         let mut body = String::new();
         let scope = ScopeRef::default();
-        self.selection_set(&query_type, 0, &scope, &mut body);
+        self.selection_set(&query_type, 0, &scope, true, &mut body);
 
         let mut query = String::new();
         if self.variables.is_empty() && self.rng.gen_bool(0.3) {
@@ -136,7 +136,16 @@ impl<'s> Generator<'s> {
     }
 
     /// `{ ... }` for a value of type `parent`, whose fields sit at `depth + 1`.
-    fn selection_set(&mut self, parent: &Name, depth: usize, scope: &ScopeRef, out: &mut String) {
+    ///
+    /// `direct` is true for a field's own selection set, false inside a fragment.
+    fn selection_set(
+        &mut self,
+        parent: &Name,
+        depth: usize,
+        scope: &ScopeRef,
+        direct: bool,
+        out: &mut String,
+    ) {
         out.push_str("{ ");
         let items = if depth == 0 {
             self.rng.gen_range(1..=3)
@@ -145,7 +154,7 @@ impl<'s> Generator<'s> {
         };
         let mut anchored = false;
         for _ in 0..items {
-            anchored |= self.selection(parent, depth, scope, out);
+            anchored |= self.selection(parent, depth, scope, direct, out);
         }
         if !anchored {
             // At least one field outside fragments and conditions, so no object can come out
@@ -162,6 +171,7 @@ impl<'s> Generator<'s> {
         parent: &Name,
         depth: usize,
         scope: &ScopeRef,
+        direct: bool,
         out: &mut String,
     ) -> bool {
         let roll = self.rng.gen_range(0..100);
@@ -169,11 +179,11 @@ impl<'s> Generator<'s> {
         match roll {
             0..=9 => self.typename(scope, parent, out),
             10..=19 if nested_allowed => {
-                self.inline_fragment(parent, depth, scope, out);
+                self.inline_fragment(parent, depth, scope, direct, out);
                 false
             }
             20..=25 if nested_allowed && depth > 0 => {
-                self.named_fragment(parent, depth, scope, out);
+                self.named_fragment(parent, depth, scope, direct, out);
                 false
             }
             26..=33 => self.repeat(parent, depth, scope, out),
@@ -322,7 +332,7 @@ impl<'s> Generator<'s> {
         out.push(' ');
         let inner = definition.ty.inner_named_type().clone();
         if !self.is_leaf(&inner) {
-            self.selection_set(&inner, depth + 1, nested, out);
+            self.selection_set(&inner, depth + 1, nested, true, out);
             out.push(' ');
         }
         !conditional
@@ -356,7 +366,11 @@ impl<'s> Generator<'s> {
 
     /// Type conditions valid inside a selection on `parent`: composite types whose possible
     /// types overlap its own.
-    fn type_conditions(&self, parent: &Name) -> Vec<Name> {
+    ///
+    /// A union is offered only in a field's own selection set on that union: async-graphql
+    /// (the monolith) treats `... on SomeUnion` on a concrete object as not matching
+    /// (`Fields::add_set` checks interfaces only), so elsewhere the oracle would be wrong.
+    fn type_conditions(&self, parent: &Name, direct: bool) -> Vec<Name> {
         let mine = self.possible_types(parent);
         let mut conditions: Vec<Name> = self
             .schema
@@ -371,6 +385,7 @@ impl<'s> Generator<'s> {
                             | ExtendedType::Union(_)
                     )
                     && !n.starts_with("__")
+                    && (!matches!(t, ExtendedType::Union(_)) || (direct && *n == parent))
                     && self.possible_types(n).iter().any(|p| mine.contains(p))
             })
             .map(|(n, _)| n.clone())
@@ -379,8 +394,15 @@ impl<'s> Generator<'s> {
         conditions
     }
 
-    fn inline_fragment(&mut self, parent: &Name, depth: usize, scope: &ScopeRef, out: &mut String) {
-        let conditions = self.type_conditions(parent);
+    fn inline_fragment(
+        &mut self,
+        parent: &Name,
+        depth: usize,
+        scope: &ScopeRef,
+        direct: bool,
+        out: &mut String,
+    ) {
+        let conditions = self.type_conditions(parent, direct);
         let condition = if self.rng.gen_bool(0.15) {
             None
         } else {
@@ -396,18 +418,27 @@ impl<'s> Generator<'s> {
         };
         self.directives(out);
         // Fields of a fragment merge with the enclosing set: same scope, same depth.
-        self.selection_set(&inner, depth, scope, out);
+        let still_direct = direct && condition.is_none();
+        self.selection_set(&inner, depth, scope, still_direct, out);
         out.push(' ');
     }
 
-    fn named_fragment(&mut self, parent: &Name, depth: usize, scope: &ScopeRef, out: &mut String) {
-        let conditions = self.type_conditions(parent);
+    fn named_fragment(
+        &mut self,
+        parent: &Name,
+        depth: usize,
+        scope: &ScopeRef,
+        direct: bool,
+        out: &mut String,
+    ) {
+        let conditions = self.type_conditions(parent, direct);
         let Some(condition) = conditions.choose(&mut self.rng).cloned() else {
             return;
         };
         let name = self.fresh("F");
         let mut body = String::new();
-        self.selection_set(&condition, depth, scope, &mut body);
+        let still_direct = direct && condition == *parent;
+        self.selection_set(&condition, depth, scope, still_direct, &mut body);
         self.fragments
             .push(format!("fragment {name} on {condition} {body}"));
         write!(out, "...{name} ").expect("write to string");

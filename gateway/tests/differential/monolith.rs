@@ -3,14 +3,15 @@
 //! `schemas_agree`), so every generated operation is valid on both.
 
 use async_graphql::{
-    EmptyMutation, EmptySubscription, ID, InputObject, Interface, Object, Schema, Union,
+    Context, EmptyMutation, EmptySubscription, ID, InputObject, Interface, Object, Schema, Union,
 };
 
-use super::data::{self, Category, Role};
+use super::data::{self, Category, Role, nullable};
 
 fn error(message: String) -> async_graphql::Error {
     async_graphql::Error::new(message)
 }
+
 
 pub struct User(&'static data::UserRow);
 
@@ -31,8 +32,8 @@ impl User {
     async fn role(&self) -> Role {
         self.0.role
     }
-    async fn secret(&self) -> async_graphql::Result<Option<String>> {
-        data::user_secret(self.0.id).map_err(error)
+    async fn secret(&self, ctx: &Context<'_>) -> Option<String> {
+        nullable(ctx, data::user_secret(self.0.id))
     }
     async fn friends(&self) -> Vec<User> {
         self.0
@@ -97,8 +98,8 @@ impl Product {
     async fn shipping_estimate(&self) -> Option<i32> {
         data::shipping_estimate(self.0.weight, self.0.price)
     }
-    async fn stock_note(&self) -> async_graphql::Result<Option<String>> {
-        data::stock_note(self.0.upc).map_err(error)
+    async fn stock_note(&self, ctx: &Context<'_>) -> Option<String> {
+        nullable(ctx, data::stock_note(self.0.upc))
     }
     async fn reviews(&self, min_rating: Option<i32>) -> Vec<Review> {
         data::product_reviews(self.0.upc, min_rating)

@@ -110,7 +110,9 @@ pub fn compare(
     let m_text = m_data.map(Value::to_string);
     let g_text = g_data.map(Value::to_string);
     if m_text != g_text {
-        problems.push("data differs".to_owned());
+        let at = first_difference(m_data.unwrap_or(&Value::Null), g_data.unwrap_or(&Value::Null))
+            .unwrap_or_default();
+        problems.push(format!("data differs at {at}"));
     }
     let (m_errors, g_errors) = (
         ErrorView::of(document, monolith),
@@ -122,6 +124,28 @@ pub fn compare(
         ));
     }
     (!problems.is_empty()).then(|| problems.join("; "))
+}
+
+/// The first place two values differ (key order included), as `/a/0/b: left | right`.
+fn first_difference(left: &Value, right: &Value) -> Option<String> {
+    match (left, right) {
+        (Value::Object(l), Value::Object(r)) => {
+            let (lk, rk): (Vec<&String>, Vec<&String>) = (l.keys().collect(), r.keys().collect());
+            if lk != rk {
+                return Some(format!(": keys {lk:?} | {rk:?}"));
+            }
+            l.iter().find_map(|(k, v)| {
+                first_difference(v, &r[k.as_str()]).map(|rest| format!("/{k}{rest}"))
+            })
+        }
+        (Value::Array(l), Value::Array(r)) if l.len() == r.len() => l
+            .iter()
+            .zip(r)
+            .enumerate()
+            .find_map(|(i, (a, b))| first_difference(a, b).map(|rest| format!("/{i}{rest}"))),
+        _ if left == right => None,
+        _ => Some(format!(": {left} | {right}")),
+    }
 }
 
 fn has_errors(response: &Value) -> bool {
