@@ -26,7 +26,7 @@ use indexmap::IndexSet;
 
 use super::budget::Budget;
 use super::error::PlanError;
-use super::groups::{GroupId, Groups, SelId, collect_variables};
+use super::groups::{GroupId, Groups, SelId, SelKind, collect_variables};
 use super::operation::{
     NField, NFieldKind, NFragment, NItem, NSelection, NormalizedOperation, VarCondition,
 };
@@ -702,8 +702,14 @@ impl<'a> Walker<'a> {
             &conditions,
         )?;
         // A composite field needs a selection set even when nothing below it is fetched here
-        // (only `__typename`, which the executor answers from the shape, was selected).
-        if self.groups.arena.nodes[child].children.is_empty() {
+        // (only `__typename`, which the executor answers from the shape, was selected), and
+        // one field that is always included: async-graphql subgraphs answer `null` instead of
+        // `{}` when `@skip`/`@include` or type conditions leave an object no fields.
+        let arena = &self.groups.arena;
+        let anchored = arena.nodes[child].children.iter().any(|&c| {
+            matches!(&arena.nodes[c].kind, SelKind::Field { directives, .. } if directives.is_empty())
+        });
+        if !anchored {
             self.groups
                 .arena
                 .field(child, None, &name!("__typename"), &[], &[]);

@@ -195,6 +195,7 @@ QueryPlan {
         ... @include(if: $b) {
           name @include(if: $a)
         }
+        __typename
       }
     }
   },
@@ -204,4 +205,25 @@ QueryPlan {
     let mut usages = plan(&s, query).fetches()[0].variable_usages.clone();
     usages.sort();
     assert_eq!(usages, ["a", "b"]);
+}
+
+/// Every field of an object is conditional: the subgraph is also asked for `__typename`, so
+/// the object is never empty when all conditions exclude (async-graphql answers an empty
+/// object with `null`; found by the differential test).
+#[test]
+fn conditional_fields_alone_get_a_typename() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($a: Boolean!) { user(id: "1") { name @include(if: $a) } }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Fetch(service: "users", id: 0) {
+    {
+      user(id: "1") {
+        name @include(if: $a)
+        __typename
+      }
+    }
+  },
+}
+"###);
 }
