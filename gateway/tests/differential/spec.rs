@@ -7,8 +7,8 @@
 //!   to the nearest nullable ancestor, or `data` itself), so the monolith is a spec oracle.
 //! - Which errors *inside* a subtree nulled by another error get reported depends on execution
 //!   order (the spec lets fields run in parallel, and a gateway never fetches below a nulled
-//!   entity). [`ErrorView`] keeps what is deterministic: the exact path of every error not
-//!   inside another error's nulled subtree, and the set of outermost nulled positions.
+//!   entity). [`ErrorView`] keeps what is deterministic: the exact path of every error outside
+//!   the regions non-null errors null, and the set of those regions.
 
 use std::collections::BTreeSet;
 
@@ -127,57 +127,55 @@ fn value_at<'v>(mut value: Option<&'v mut Value>, path: &[Value]) -> Option<&'v 
 }
 
 /// The deterministic part of a response's errors.
+///
+/// A non-null field error nulls a region (its nearest nullable ancestor). Which other errors
+/// inside that region get reported depends on execution order: async-graphql stops a list at
+/// its first failed item, a gateway that deduplicated an entity reports its error at every
+/// path it occurs. So errors inside a region are represented by the region alone, and every
+/// other error (a nullable field's, outside any region) is compared by its exact path.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ErrorView {
-    /// Exact paths of the errors not inside another error's nulled subtree (`-` for none).
+    /// Exact paths of the errors outside every nulled region (`-` for none).
     pub paths: BTreeSet<String>,
-    /// The outermost positions nulled by errors.
+    /// The outermost regions nulled by non-null field errors.
     pub nulled: BTreeSet<String>,
 }
 
 impl ErrorView {
     pub fn of(document: &Valid<ExecutableDocument>, response: &Value) -> Self {
-        let errors: Vec<(Option<Vec<Value>>, Vec<Value>)> = error_paths(response)
-            .into_iter()
-            .map(|path| {
-                let target = path
-                    .as_deref()
-                    .map(|p| target(document, p))
-                    .unwrap_or_default();
-                (path, target)
-            })
-            .collect();
-        let mut paths = BTreeSet::new();
-        for (i, (path, _)) in errors.iter().enumerate() {
-            let Some(path) = path else {
-                paths.insert("-".to_owned());
-                continue;
-            };
-            let shadowed = errors.iter().enumerate().any(|(j, (other, other_target))| {
-                j != i
-                    && other.is_some()
-                    && other_target.len() < path.len()
-                    && path.starts_with(other_target)
-                    && other.as_deref() != Some(path.as_slice())
-            });
-            if !shadowed {
-                paths.insert(Value::Array(path.clone()).to_string());
-            }
-        }
-        let targets: Vec<&Vec<Value>> = errors
+        let errors: Vec<Option<Vec<Value>>> = error_paths(response);
+        let regions: Vec<Vec<Value>> = errors
             .iter()
-            .filter(|(p, _)| p.is_some())
-            .map(|(_, t)| t)
+            .flatten()
+            .map(|path| target(document, path))
+            .zip(errors.iter().flatten())
+            .filter(|(target, path)| target.len() < path.len())
+            .map(|(target, _)| target)
             .collect();
-        let nulled = targets
+        let outermost: BTreeSet<String> = regions
             .iter()
-            .filter(|t| {
-                !targets
+            .filter(|r| {
+                !regions
                     .iter()
-                    .any(|other| other.len() < t.len() && t.starts_with(other))
+                    .any(|other| other.len() < r.len() && r.starts_with(other))
             })
-            .map(|t| Value::Array((*t).clone()).to_string())
+            .map(|r| Value::Array(r.clone()).to_string())
             .collect();
-        Self { paths, nulled }
+        let paths = errors
+            .iter()
+            .filter_map(|path| match path {
+                None => Some("-".to_owned()),
+                Some(path) => {
+                    let inside = regions
+                        .iter()
+                        .any(|r| r.len() < path.len() && path.starts_with(r));
+                    (!inside).then(|| Value::Array(path.clone()).to_string())
+                }
+            })
+            .collect();
+        Self {
+            paths,
+            nulled: outermost,
+        }
     }
 }
