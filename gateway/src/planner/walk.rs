@@ -842,6 +842,16 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        // An entity group is shared by every selection reaching that path, under whatever
+        // conditions each has, and is gated only by the conditions they all share: the field
+        // carries its enclosing conditions itself (a skipped branch must not be fetched, nor
+        // its errors reported, just because a sibling selection reaches the same entities).
+        let pending: Vec<VarCondition> = if current_group == group {
+            pending.to_vec()
+        } else {
+            concat(conditions, pending)
+        };
+        let pending = pending.as_slice();
         if !context_arguments.is_empty() {
             // `@fromContext`: read each value at the enclosing object that sets the context,
             // send it per representation batch as a variable.

@@ -227,3 +227,77 @@ QueryPlan {
 }
 "###);
 }
+
+/// Two selections reach one entity fetch, one of them under `@include`: the fetch is not
+/// gated (the other needs it), so the conditional field carries the condition itself, and a
+/// skipped branch fetches nothing (found by the differential test).
+#[test]
+fn a_shared_entity_fetch_keeps_each_selections_condition() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($x: Boolean!) {
+        user(id: "1") {
+            orders @skip(if: $x) { items { product { name } } }
+            orders @include(if: $x) { items { product { sku } } }
+        }
+    }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "users", id: 0) {
+      {
+        user(id: "1") {
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "user") {
+      Fetch(service: "orders", id: 1) {
+        {
+          ... on User {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on User {
+            orders @skip(if: $x) {
+              items {
+                product {
+                  __typename
+                  id
+                }
+              }
+            }
+            orders @include(if: $x) {
+              items {
+                product {
+                  __typename
+                  id
+                }
+              }
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "user.orders.@.items.@.product") {
+      Fetch(service: "products", id: 2) {
+        {
+          ... on Product {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Product {
+            name @skip(if: $x)
+            sku @include(if: $x)
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
