@@ -63,7 +63,6 @@ const DEFAULT_COUNT: usize = 500;
 /// The proof: at least 500 generated operations answer identically on the gateway and the
 /// monolith (data, and the set of error paths).
 #[tokio::test]
-#[ignore = "differences found; fixed in the following commits"]
 async fn gateway_answers_like_the_monolith() {
     let seed = env_number("DIFF_SEED").unwrap_or(DEFAULT_SEED);
     let count = env_number("DIFF_COUNT").map_or(DEFAULT_COUNT, |c| c as usize);

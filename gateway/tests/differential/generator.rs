@@ -249,8 +249,9 @@ impl<'s> Generator<'s> {
             name.to_string()
         };
         let existing = scope.borrow().keys.get(&key).cloned();
+        let repeatable = self.monolith_merges(&definition.ty);
         let nested = match existing {
-            Some(entry) if entry.field == name && entry.args == args => entry.nested,
+            Some(entry) if entry.field == name && entry.args == args && repeatable => entry.nested,
             Some(_) => {
                 key = self.fresh("a");
                 self.insert(scope, &key, parent, &name, &args)
@@ -268,6 +269,11 @@ impl<'s> Generator<'s> {
             .keys
             .iter()
             .filter(|(_, e)| &e.parent == parent && e.field != "__typename")
+            .filter(|(_, e)| {
+                self.fields(parent)
+                    .iter()
+                    .any(|(n, d)| *n == e.field && self.monolith_merges(&d.ty))
+            })
             .map(|(k, e)| (k.clone(), e.clone()))
             .collect();
         same_parent.sort_by(|a, b| a.0.cmp(&b.0));
@@ -336,6 +342,14 @@ impl<'s> Generator<'s> {
             out.push(' ');
         }
         !conditional
+    }
+
+    /// Whether async-graphql (the monolith) merges two occurrences of a field of type `ty`:
+    /// it merges objects and lists of objects, but keeps only the first occurrence of a list
+    /// of lists of objects (`insert_value` in `resolver_utils/container.rs`), so such a
+    /// response key is never repeated.
+    fn monolith_merges(&self, ty: &Type) -> bool {
+        !(ty.is_list() && ty.item_type().is_list() && !self.is_leaf(ty.inner_named_type()))
     }
 
     fn is_leaf(&self, name: &Name) -> bool {

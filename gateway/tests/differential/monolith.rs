@@ -12,7 +12,6 @@ fn error(message: String) -> async_graphql::Error {
     async_graphql::Error::new(message)
 }
 
-
 pub struct User(&'static data::UserRow);
 
 #[Object]

@@ -110,8 +110,11 @@ pub fn compare(
     let m_text = m_data.map(Value::to_string);
     let g_text = g_data.map(Value::to_string);
     if m_text != g_text {
-        let at = first_difference(m_data.unwrap_or(&Value::Null), g_data.unwrap_or(&Value::Null))
-            .unwrap_or_default();
+        let at = first_difference(
+            m_data.unwrap_or(&Value::Null),
+            g_data.unwrap_or(&Value::Null),
+        )
+        .unwrap_or_default();
         problems.push(format!("data differs at {at}"));
     }
     let (m_errors, g_errors) = (

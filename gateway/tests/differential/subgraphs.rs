@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, ID, InputObject, Interface, Object, SDLExportOptions, Schema,
-    SimpleObject, Union, Variables,
+    Context, EmptyMutation, EmptySubscription, ID, InputObject, Interface, Object,
+    SDLExportOptions, Schema, SimpleObject, Union, Variables,
 };
 use async_trait::async_trait;
 use gateway::supergraph::Supergraph;

@@ -342,8 +342,14 @@ async fn a_skipped_first_occurrence_does_not_fix_the_key_position() {
         user(id: "1") { email @skip(if: $skip) name email ... @include(if: $skip) { id name } id }
     }"#;
     for (skip, expected) in [
-        (true, r#"{"data":{"user":{"name":"Ada","email":"ada@tessera.dev","id":"1"}}}"#),
-        (false, r#"{"data":{"user":{"email":"ada@tessera.dev","name":"Ada","id":"1"}}}"#),
+        (
+            true,
+            r#"{"data":{"user":{"name":"Ada","email":"ada@tessera.dev","id":"1"}}}"#,
+        ),
+        (
+            false,
+            r#"{"data":{"user":{"email":"ada@tessera.dev","name":"Ada","id":"1"}}}"#,
+        ),
     ] {
         let client = tessera::client();
         let response = run(&s, &client, query, json!({"skip": skip})).await;
