@@ -120,6 +120,23 @@ impl<'a> Walker<'a> {
                 &conditions,
             )?;
         }
+        // A root selection whose fields may all be excluded by conditions the fetch is not
+        // gated by would come back as `{}`, which async-graphql answers with `data: null`:
+        // such a selection also asks for `__typename`.
+        for &group in &roots {
+            let gate = self.groups.groups[group].conditions.clone().unwrap_or_default();
+            let selection = self.groups.groups[group].selection;
+            let arena = &self.groups.arena;
+            let anchored = arena.nodes[selection].children.iter().any(|&c| {
+                matches!(&arena.nodes[c].kind, SelKind::Field { directives, .. }
+                    if directives.iter().all(|d| directive_condition(d).is_some_and(|c| gate.contains(&c))))
+            });
+            if !anchored {
+                self.groups
+                    .arena
+                    .field(selection, None, &name!("__typename"), &[], &[]);
+            }
+        }
         Ok(roots)
     }
 
@@ -1340,6 +1357,19 @@ fn with(path: &[FetchPathElement], element: FetchPathElement) -> Vec<FetchPathEl
 }
 
 /// `@include(if: $v)` / `@skip(if: $v)` for the subgraph operation.
+/// The variable condition a `@skip`/`@include` directive stands for.
+fn directive_condition(directive: &ast::Directive) -> Option<VarCondition> {
+    let include = match directive.name.as_str() {
+        "include" => true,
+        "skip" => false,
+        _ => return None,
+    };
+    match directive.specified_argument_by_name("if").map(|v| &**v) {
+        Some(ast::Value::Variable(variable)) => Some((variable.clone(), include)),
+        _ => None,
+    }
+}
+
 /// Distinct conditions split into those the field itself can carry (the first `@include`
 /// and the first `@skip`) and the rest.
 fn split_conditions(conditions: &[VarCondition]) -> (Vec<VarCondition>, Vec<VarCondition>) {

@@ -301,3 +301,30 @@ QueryPlan {
 }
 "###);
 }
+
+/// Every root field of a fetch is under a different condition, so the fetch is not gated and
+/// all of them may be excluded: the root selection also asks for `__typename` (an empty one
+/// comes back from async-graphql as `data: null`; found by the differential test).
+#[test]
+fn a_root_fetch_of_conditional_fields_gets_a_typename() {
+    let s = fixture("tessera.graphql");
+    let query = r#"query($a: Boolean!, $b: Boolean!) {
+        one: user(id: "1") @include(if: $a) { name }
+        two: user(id: "2") @include(if: $b) { name }
+    }"#;
+    assert_snapshot!(plan_string(&s, query), @r###"
+QueryPlan {
+  Fetch(service: "users", id: 0) {
+    {
+      one: user(id: "1") @include(if: $a) {
+        name
+      }
+      two: user(id: "2") @include(if: $b) {
+        name
+      }
+      __typename
+    }
+  },
+}
+"###);
+}
