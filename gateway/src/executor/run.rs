@@ -356,7 +356,12 @@ fn entity_indices(
         for (depth, segment) in rest.iter().enumerate() {
             let next = match segment {
                 Value::String(key) => value.get(key.as_str()),
-                Value::Number(n) => n.as_u64().and_then(|i| value.get(i as usize)),
+                // An error can null a list item but cannot shorten the list: an entity
+                // whose list has no such item is not the one the error is about.
+                Value::Number(n) => match (n.as_u64(), value) {
+                    (Some(i), Value::Array(items)) if i as usize >= items.len() => return None,
+                    (i, _) => i.and_then(|i| value.get(i as usize)),
+                },
                 _ => None,
             };
             match next {
@@ -482,7 +487,7 @@ mod tests {
 
     /// An index-less `_entities` error goes to the entity broken deepest along its path: an
     /// entity whose `author` is simply null is not the one whose review failed below the
-    /// author (found by the differential test).
+    /// author, nor one whose list is merely empty (found by the differential test).
     #[test]
     fn index_less_errors_go_to_the_entity_broken_deepest() {
         let entities = [
@@ -503,6 +508,13 @@ mod tests {
         assert_eq!(
             entity_indices(Some(&path), Some(&entities), &mut seen),
             Some(vec![2])
+        );
+        // An empty list is not an error's doing: the entity with the null item is chosen.
+        let lists = [json!({"a": []}), json!({"a": [null]})];
+        let path = [json!("_entities"), json!("a"), json!(0), json!("b")];
+        assert_eq!(
+            entity_indices(Some(&path), Some(&lists), &mut HashMap::new()),
+            Some(vec![1])
         );
         // With an index there is nothing to guess.
         let indexed = [json!("_entities"), json!(1), json!("reviews")];
