@@ -71,11 +71,15 @@ async fn gateway_answers_like_the_monolith() {
     let summary = runner::run(&harness, seed, count, only).await;
     eprintln!(
         "seed {seed}: {} operations, {} with errors, {} with null data, {} generated documents \
-         rejected by validation and replaced, subgraph requests {:?}",
+         rejected by validation and replaced, {} schema fields selected, depth up to {}, \
+         features {:?}, subgraph requests {:?}",
         summary.operations,
         summary.with_errors,
         summary.null_data,
         summary.rejected_by_validation,
+        summary.fields.len(),
+        summary.max_depth,
+        summary.features,
         summary.subgraph_calls,
     );
     if only.is_none() {
@@ -88,6 +92,45 @@ async fn gateway_answers_like_the_monolith() {
         );
         // Error paths are part of the comparison only if some operations hit them.
         assert!(summary.with_errors * 10 >= count, "{summary:?}");
+        // Every field of the API schema, and every operation feature, was exercised.
+        let schema = harness.supergraph.api_schema();
+        let missing: Vec<String> = schema
+            .types
+            .iter()
+            .filter(|(_, t)| !t.is_built_in())
+            .flat_map(|(name, t)| {
+                let fields: Vec<String> = match t {
+                    apollo_compiler::schema::ExtendedType::Object(o) => {
+                        o.fields.keys().map(|f| format!("{name}.{f}")).collect()
+                    }
+                    apollo_compiler::schema::ExtendedType::Interface(i) => {
+                        i.fields.keys().map(|f| format!("{name}.{f}")).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                fields
+            })
+            .filter(|coordinate| !summary.fields.contains(coordinate))
+            .collect();
+        assert!(missing.is_empty(), "never selected: {missing:?}");
+        for feature in [
+            "__typename",
+            "alias",
+            "argument",
+            "@skip/@include",
+            "variables",
+            "named fragment",
+            "inline fragment on an abstract type",
+            "inline fragment on an object type",
+            "inline fragment without type condition",
+        ] {
+            assert!(
+                summary.features.get(feature).is_some_and(|n| *n > 0),
+                "{feature} never generated: {:?}",
+                summary.features
+            );
+        }
+        assert_eq!(summary.max_depth, generator::MAX_DEPTH, "{summary:?}");
     }
     let failures = summary.failures.len();
     for failure in summary.failures.iter().take(5) {
@@ -97,4 +140,46 @@ async fn gateway_answers_like_the_monolith() {
         failures, 0,
         "{failures} operations differ (the first 5 above)"
     );
+}
+
+/// The comparison itself: it must see a different value, a different field order, a missing
+/// error, an error at another path, and the monolith's own null propagation must be applied.
+#[test]
+fn comparison_catches_differences() {
+    use serde_json::json;
+    let supergraph = subgraphs::Subgraphs::new().supergraph();
+    let document = apollo_compiler::ExecutableDocument::parse_and_validate(
+        supergraph.api_schema(),
+        "{ users { id secret } reviews { id verified } }",
+        "op.graphql",
+    )
+    .expect("valid");
+    let base = json!({
+        "data": {"users": [{"id": "u1", "secret": null}], "reviews": [{"id": "r1", "verified": true}]},
+        "errors": [{"message": "x", "path": ["users", 0, "secret"]}]
+    });
+    assert_eq!(runner::compare(&document, &base, &base.clone()), None);
+    let mut value = base.clone();
+    value["data"]["users"][0]["id"] = json!("u2");
+    assert!(runner::compare(&document, &base, &value).is_some());
+    let reordered = json!({
+        "data": {"users": [{"secret": null, "id": "u1"}], "reviews": [{"id": "r1", "verified": true}]},
+        "errors": [{"message": "x", "path": ["users", 0, "secret"]}]
+    });
+    assert!(runner::compare(&document, &base, &reordered).is_some());
+    let mut no_error = base.clone();
+    no_error["errors"] = json!([]);
+    assert!(runner::compare(&document, &base, &no_error).is_some());
+    let mut elsewhere = base.clone();
+    elsewhere["errors"][0]["path"] = json!(["users", 1, "secret"]);
+    assert!(runner::compare(&document, &base, &elsewhere).is_some());
+
+    // async-graphql's answer to a failed non-null field: the field is dropped. Propagation
+    // nulls the nearest nullable ancestor; here that is `data` itself (`[Review!]!`).
+    let mut dropped = json!({
+        "data": {"users": [], "reviews": [{"id": "r5"}]},
+        "errors": [{"message": "x", "path": ["reviews", 0, "verified"]}]
+    });
+    spec::propagate(&document, &mut dropped);
+    assert_eq!(dropped["data"], json!(null));
 }

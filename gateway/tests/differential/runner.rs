@@ -3,11 +3,11 @@
 //! of paths. A mismatch is reported with the operation, its variables, both responses and the
 //! gateway's plan.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use apollo_compiler::ExecutableDocument;
 use apollo_compiler::validation::Valid;
+use apollo_compiler::{ExecutableDocument, Schema};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, header};
@@ -158,9 +158,78 @@ fn has_errors(response: &Value) -> bool {
         .is_some_and(|e| !e.is_empty())
 }
 
+/// Which schema fields (`Type.field`) and which operation features the run's documents used.
+fn cover(schema: &Schema, document: &Valid<ExecutableDocument>, summary: &mut Summary) {
+    use apollo_compiler::executable::{Selection, SelectionSet};
+    fn walk(
+        schema: &Schema,
+        document: &ExecutableDocument,
+        set: &SelectionSet,
+        summary: &mut Summary,
+        depth: usize,
+    ) {
+        for selection in &set.selections {
+            match selection {
+                Selection::Field(field) => {
+                    if field.name.starts_with("__") {
+                        *summary.features.entry("__typename").or_default() += 1;
+                    } else {
+                        summary.fields.insert(format!("{}.{}", set.ty, field.name));
+                    }
+                    if field.alias.is_some() {
+                        *summary.features.entry("alias").or_default() += 1;
+                    }
+                    if !field.arguments.is_empty() {
+                        *summary.features.entry("argument").or_default() += 1;
+                    }
+                    if !field.directives.is_empty() {
+                        *summary.features.entry("@skip/@include").or_default() += 1;
+                    }
+                    summary.max_depth = summary.max_depth.max(depth);
+                    walk(schema, document, &field.selection_set, summary, depth + 1);
+                }
+                Selection::InlineFragment(inline) => {
+                    let key = match &inline.type_condition {
+                        Some(c)
+                            if schema
+                                .types
+                                .get(c)
+                                .is_some_and(|t| t.is_interface() || t.is_union()) =>
+                        {
+                            "inline fragment on an abstract type"
+                        }
+                        Some(_) => "inline fragment on an object type",
+                        None => "inline fragment without type condition",
+                    };
+                    *summary.features.entry(key).or_default() += 1;
+                    walk(schema, document, &inline.selection_set, summary, depth);
+                }
+                Selection::FragmentSpread(spread) => {
+                    *summary.features.entry("named fragment").or_default() += 1;
+                    if let Some(fragment) = document.fragments.get(&spread.fragment_name) {
+                        walk(schema, document, &fragment.selection_set, summary, depth);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(operation) = document.operations.iter().next() {
+        if !operation.variables.is_empty() {
+            *summary.features.entry("variables").or_default() += 1;
+        }
+        walk(schema, document, &operation.selection_set, summary, 1);
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Default)]
 pub struct Summary {
+    /// Schema fields selected at least once, as `Type.field`.
+    pub fields: BTreeSet<String>,
+    /// How many times each operation feature was used.
+    pub features: BTreeMap<&'static str, usize>,
+    /// Deepest field nesting seen.
+    pub max_depth: usize,
     pub operations: usize,
     pub rejected_by_validation: usize,
     pub with_errors: usize,
@@ -188,6 +257,7 @@ pub async fn run(harness: &Harness, seed: u64, count: usize, only: Option<usize>
         let document =
             ExecutableDocument::parse_and_validate(schema, &operation.query, "op.graphql")
                 .expect("the generator returns valid operations");
+        cover(schema, &document, &mut summary);
         let mut mono = harness.monolith(&operation).await;
         spec::propagate(&document, &mut mono);
         let gw = harness.gateway(&operation).await;
