@@ -124,7 +124,10 @@ impl<'a> Walker<'a> {
         // gated by would come back as `{}`, which async-graphql answers with `data: null`:
         // such a selection also asks for `__typename`.
         for &group in &roots {
-            let gate = self.groups.groups[group].conditions.clone().unwrap_or_default();
+            let gate = self.groups.groups[group]
+                .conditions
+                .clone()
+                .unwrap_or_default();
             let selection = self.groups.groups[group].selection;
             let arena = &self.groups.arena;
             let anchored = arena.nodes[selection].children.iter().any(|&c| {
@@ -664,10 +667,11 @@ impl<'a> Walker<'a> {
         let directives = condition_directives(&on_field);
         let mut sel = sel;
         for wrapper in &wrappers {
-            sel = self
-                .groups
-                .arena
-                .fragment(sel, None, &condition_directives(&[wrapper.clone()]));
+            sel = self.groups.arena.fragment(
+                sel,
+                None,
+                &condition_directives(std::slice::from_ref(wrapper)),
+            );
         }
         let alias = (field.data_key != field.name).then_some(&field.data_key);
         let child = self

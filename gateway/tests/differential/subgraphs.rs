@@ -606,13 +606,10 @@ impl Subgraphs {
     pub fn sdls(&self) -> Vec<(&'static str, String)> {
         let options = SDLExportOptions::new().federation().compose_directive();
         vec![
-            ("accounts", self.accounts.sdl_with_options(options.clone())),
-            ("catalog", self.catalog.sdl_with_options(options.clone())),
-            (
-                "inventory",
-                self.inventory.sdl_with_options(options.clone()),
-            ),
-            ("reviews", self.reviews.sdl_with_options(options.clone())),
+            ("accounts", self.accounts.sdl_with_options(options)),
+            ("catalog", self.catalog.sdl_with_options(options)),
+            ("inventory", self.inventory.sdl_with_options(options)),
+            ("reviews", self.reviews.sdl_with_options(options)),
             ("media", self.media.sdl_with_options(options)),
         ]
     }
