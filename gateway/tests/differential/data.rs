@@ -22,6 +22,26 @@ pub enum Role {
     Guest,
 }
 
+/// Why a review is flagged; a mutation argument and output.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagReason {
+    Spam,
+    Rude,
+}
+
+/// `Mutation.flagReview`: accepted unless the review is highly rated and the reason is spam.
+pub fn flag_accepted(review: &ReviewRow, reason: FlagReason) -> bool {
+    !(review.rating >= 4 && reason == FlagReason::Spam)
+}
+
+/// `Mutation.renameUser`: the name is refused when empty or too long; nothing is stored.
+pub fn rename(id: &str, name: &str) -> Result<Option<(&'static UserRow, String)>, String> {
+    if name.is_empty() || name.len() > 8 {
+        return Err(format!("invalid name {name:?}"));
+    }
+    Ok(user(id).map(|u| (u, name.to_uppercase())))
+}
+
 /// Product categories; used in the `ProductFilter` input and as an output.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {

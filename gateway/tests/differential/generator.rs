@@ -93,17 +93,25 @@ impl<'s> Generator<'s> {
         self.variables.clear();
         self.fragments.clear();
         self.counter = 0;
-        let query_type = self
-            .schema
-            .root_operation(apollo_compiler::ast::OperationType::Query)
-            .expect("a query type")
-            .clone();
+        use apollo_compiler::ast::OperationType;
+        // Some mutations (their fields run in order, each with its entity fetches).
+        let mutation = self.schema.root_operation(OperationType::Mutation).cloned();
+        let (keyword, root) = match mutation {
+            Some(root) if self.rng.gen_bool(0.15) => ("mutation", root),
+            _ => (
+                "query",
+                self.schema
+                    .root_operation(OperationType::Query)
+                    .expect("a query type")
+                    .clone(),
+            ),
+        };
         let mut body = String::new();
         let scope = ScopeRef::default();
-        self.selection_set(&query_type, 0, &scope, true, &mut body);
+        self.selection_set(&root, 0, &scope, true, &mut body);
 
         let mut query = String::new();
-        if self.variables.is_empty() && self.rng.gen_bool(0.3) {
+        if keyword == "query" && self.variables.is_empty() && self.rng.gen_bool(0.3) {
             query.push_str(&body);
         } else {
             let definitions: Vec<String> = self
@@ -112,9 +120,9 @@ impl<'s> Generator<'s> {
                 .map(|(name, ty, _)| format!("${name}: {ty}"))
                 .collect();
             if definitions.is_empty() {
-                write!(query, "query Op {body}").expect("write to string");
+                write!(query, "{keyword} Op {body}").expect("write to string");
             } else {
-                write!(query, "query Op({}) {body}", definitions.join(", "))
+                write!(query, "{keyword} Op({}) {body}", definitions.join(", "))
                     .expect("write to string");
             }
         }
@@ -564,6 +572,7 @@ impl<'s> Generator<'s> {
             ("first", _) => json!(self.rng.gen_range(0..=5)),
             ("minRating", _) => json!(self.rng.gen_range(1..=5)),
             ("maxPrice", _) => json!([500, 1000, 1500, 3000, 5000].choose(&mut self.rng)),
+            ("name", _) => pick(&mut self.rng, &["Ada", "", "Grace Hopper", "zed"]),
             ("upc", _) => pick(&mut self.rng, &["p1", "p2", "p3", "p4", "p5", "p9"]),
             ("email", _) => pick(
                 &mut self.rng,
@@ -580,7 +589,10 @@ impl<'s> Generator<'s> {
             ),
             ("id", _) => pick(
                 &mut self.rng,
-                &["u1", "u2", "u3", "u4", "u9", "m1", "m2", "m3", "m4", "m9"],
+                &[
+                    "u1", "u2", "u3", "u4", "u9", "m1", "m2", "m3", "m4", "m9", "r1", "r4", "r5",
+                    "r9",
+                ],
             ),
             (_, "Int") => json!(self.rng.gen_range(0..=5)),
             (_, "Float") => json!(f64::from(self.rng.gen_range(0..=8)) / 2.0),

@@ -3,10 +3,10 @@
 //! `schemas_agree`), so every generated operation is valid on both.
 
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, ID, InputObject, Interface, Object, Schema, Union,
+    Context, EmptySubscription, ID, InputObject, Interface, Object, Schema, Union,
 };
 
-use super::data::{self, Category, Role, nullable};
+use super::data::{self, Category, FlagReason, Role, nullable};
 
 fn error(message: String) -> async_graphql::Error {
     async_graphql::Error::new(message)
@@ -311,8 +311,47 @@ impl Query {
     }
 }
 
-pub type Monolith = Schema<Query, EmptyMutation, EmptySubscription>;
+pub struct Rename(&'static data::UserRow, String);
+
+#[Object]
+impl Rename {
+    async fn new_name(&self) -> &str {
+        &self.1
+    }
+    async fn user(&self) -> User {
+        User(self.0)
+    }
+}
+
+pub struct Flag(&'static data::ReviewRow, FlagReason);
+
+#[Object]
+impl Flag {
+    async fn review(&self) -> Review {
+        Review(self.0)
+    }
+    async fn reason(&self) -> FlagReason {
+        self.1
+    }
+    async fn accepted(&self) -> bool {
+        data::flag_accepted(self.0, self.1)
+    }
+}
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    async fn rename_user(&self, ctx: &Context<'_>, id: ID, name: String) -> Option<Rename> {
+        nullable(ctx, data::rename(&id, &name)).map(|(row, name)| Rename(row, name))
+    }
+    async fn flag_review(&self, id: ID, reason: FlagReason) -> Option<Flag> {
+        data::review(&id).map(|r| Flag(r, reason))
+    }
+}
+
+pub type Monolith = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn schema() -> Monolith {
-    Schema::build(Query, EmptyMutation, EmptySubscription).finish()
+    Schema::build(Query, Mutation, EmptySubscription).finish()
 }

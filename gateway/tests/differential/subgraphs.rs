@@ -30,7 +30,7 @@ use gateway::supergraph::compose::{SubgraphSdl, compose};
 use gateway::transport::{SubgraphClient, SubgraphRequest, SubgraphResponse, TransportError};
 use serde_json::Value;
 
-use super::data::{self, Category, Role, nullable};
+use super::data::{self, Category, FlagReason, Role, nullable};
 
 fn error(message: String) -> async_graphql::Error {
     async_graphql::Error::new(message)
@@ -97,10 +97,34 @@ mod accounts {
         }
     }
 
-    pub type S = Schema<Query, EmptyMutation, EmptySubscription>;
+    /// What `renameUser` would do (nothing is stored, so answers stay deterministic).
+    pub struct Rename(pub &'static data::UserRow, pub String);
+
+    #[Object]
+    impl Rename {
+        async fn new_name(&self) -> &str {
+            &self.1
+        }
+        async fn user(&self) -> User {
+            User(self.0)
+        }
+    }
+
+    pub struct Mutation;
+
+    #[Object]
+    impl Mutation {
+        async fn rename_user(&self, id: ID, name: String) -> async_graphql::Result<Option<Rename>> {
+            Ok(data::rename(&id, &name)
+                .map_err(error)?
+                .map(|(row, name)| Rename(row, name)))
+        }
+    }
+
+    pub type S = Schema<Query, Mutation, EmptySubscription>;
 
     pub fn schema() -> S {
-        Schema::build(Query, EmptyMutation, EmptySubscription)
+        Schema::build(Query, Mutation, EmptySubscription)
             .enable_federation()
             .finish()
     }
@@ -451,10 +475,34 @@ mod reviews {
         }
     }
 
-    pub type S = Schema<Query, EmptyMutation, EmptySubscription>;
+    pub struct Flag(pub &'static data::ReviewRow, pub FlagReason);
+
+    #[Object]
+    impl Flag {
+        async fn review(&self) -> Review {
+            Review(self.0)
+        }
+        async fn reason(&self) -> FlagReason {
+            self.1
+        }
+        async fn accepted(&self) -> bool {
+            data::flag_accepted(self.0, self.1)
+        }
+    }
+
+    pub struct Mutation;
+
+    #[Object]
+    impl Mutation {
+        async fn flag_review(&self, id: ID, reason: FlagReason) -> Option<Flag> {
+            data::review(&id).map(|r| Flag(r, reason))
+        }
+    }
+
+    pub type S = Schema<Query, Mutation, EmptySubscription>;
 
     pub fn schema() -> S {
-        Schema::build(Query, EmptyMutation, EmptySubscription)
+        Schema::build(Query, Mutation, EmptySubscription)
             .enable_federation()
             .finish()
     }
