@@ -8,6 +8,19 @@
 //! `DIFF_SEED=<u64>` and `DIFF_COUNT=<n>` run other or longer sequences locally:
 //! `DIFF_SEED=7 DIFF_COUNT=5000 cargo test -p gateway --test differential`.
 //!
+//! # Where async-graphql is not a spec oracle, and what the test does about it
+//! - A failed non-null field is dropped instead of nulling its parent: `spec::propagate`
+//!   applies the spec's propagation to the monolith's answer; nullable fields that fail answer
+//!   `null` in place (`data::nullable`).
+//! - An object left with no fields is answered `null`: every generated selection set has a
+//!   field outside fragments and conditions.
+//! - `... on SomeUnion` on a concrete object never matches: union conditions are generated
+//!   only directly on a field of that union.
+//! - Two occurrences of a list-of-lists-of-objects field are not merged: such a response key
+//!   is never repeated.
+//! - Errors inside a region nulled by a non-null error depend on execution order:
+//!   `spec::ErrorView` compares the region there, exact paths everywhere else.
+//!
 //! # Layout
 //! - `data`: the data set and every rule deciding nulls and errors.
 //! - `subgraphs`: the five subgraphs, the counting client and the composed supergraph.
