@@ -348,25 +348,35 @@ fn entity_indices(
     }
     let rest = &path[1..];
     let entities = entities?;
-    let broken = |entity: &Value| {
+    // How deep along the path an entity's data goes before it is null or missing (`None`:
+    // not broken). A null higher up can be a legitimate one (a nullable field that is simply
+    // null), so only the entities broken deepest are candidates.
+    let broken_at = |entity: &Value| {
         let mut value = entity;
-        for segment in rest {
+        for (depth, segment) in rest.iter().enumerate() {
             let next = match segment {
                 Value::String(key) => value.get(key.as_str()),
-                Value::Number(n) => n.as_u64().and_then(|i| value.get(i as usize)),
+                // An error can null a list item but cannot shorten the list: an entity
+                // whose list has no such item is not the one the error is about.
+                Value::Number(n) => match (n.as_u64(), value) {
+                    (Some(i), Value::Array(items)) if i as usize >= items.len() => return None,
+                    (i, _) => i.and_then(|i| value.get(i as usize)),
+                },
                 _ => None,
             };
             match next {
-                None | Some(Value::Null) => return true,
+                None | Some(Value::Null) => return Some(depth),
                 Some(v) => value = v,
             }
         }
-        false
+        None
     };
-    let candidates: Vec<usize> = entities
+    let depths: Vec<Option<usize>> = entities.iter().map(broken_at).collect();
+    let deepest = depths.iter().flatten().max().copied();
+    let candidates: Vec<usize> = depths
         .iter()
         .enumerate()
-        .filter(|(_, e)| broken(e))
+        .filter(|(_, d)| d.is_some() && **d == deepest)
         .map(|(i, _)| i)
         .collect();
     let nth = seen.entry(format!("{rest:?}")).or_insert(0);
@@ -465,4 +475,52 @@ fn to_segments(path: &[Value]) -> Vec<PathSegment> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use serde_json::json;
+
+    use super::entity_indices;
+
+    /// An index-less `_entities` error goes to the entity broken deepest along its path: an
+    /// entity whose `author` is simply null is not the one whose review failed below the
+    /// author, nor one whose list is merely empty (found by the differential test).
+    #[test]
+    fn index_less_errors_go_to_the_entity_broken_deepest() {
+        let entities = [
+            json!({"reviews": [{"author": {"reviews": [{"verified": true}]}}]}),
+            json!({"reviews": [{"author": null}]}),
+            json!({"reviews": [{"author": {"reviews": [null]}}]}),
+        ];
+        let path = [
+            json!("_entities"),
+            json!("reviews"),
+            json!(0),
+            json!("author"),
+            json!("reviews"),
+            json!(0),
+            json!("verified"),
+        ];
+        let mut seen = HashMap::new();
+        assert_eq!(
+            entity_indices(Some(&path), Some(&entities), &mut seen),
+            Some(vec![2])
+        );
+        // An empty list is not an error's doing: the entity with the null item is chosen.
+        let lists = [json!({"a": []}), json!({"a": [null]})];
+        let path = [json!("_entities"), json!("a"), json!(0), json!("b")];
+        assert_eq!(
+            entity_indices(Some(&path), Some(&lists), &mut HashMap::new()),
+            Some(vec![1])
+        );
+        // With an index there is nothing to guess.
+        let indexed = [json!("_entities"), json!(1), json!("reviews")];
+        assert_eq!(
+            entity_indices(Some(&indexed), Some(&entities), &mut seen),
+            Some(vec![1])
+        );
+    }
 }

@@ -333,6 +333,31 @@ async fn skipped_branches_cause_no_fetch() {
     assert_eq!(client.log().len(), 2);
 }
 
+/// A response key whose first occurrence is skipped sits where its first included
+/// occurrence is, as CollectFields orders it (found by the differential test).
+#[tokio::test]
+async fn a_skipped_first_occurrence_does_not_fix_the_key_position() {
+    let s = supergraph("tessera.graphql");
+    let query = r#"query($skip: Boolean!) {
+        user(id: "1") { email @skip(if: $skip) name email ... @include(if: $skip) { id name } id }
+    }"#;
+    for (skip, expected) in [
+        (
+            true,
+            r#"{"data":{"user":{"name":"Ada","email":"ada@tessera.dev","id":"1"}}}"#,
+        ),
+        (
+            false,
+            r#"{"data":{"user":{"email":"ada@tessera.dev","name":"Ada","id":"1"}}}"#,
+        ),
+    ] {
+        let client = tessera::client();
+        let response = run(&s, &client, query, json!({"skip": skip})).await;
+        let text = serde_json::to_string(&response).expect("json");
+        assert_eq!(text, expected, "skip = {skip}");
+    }
+}
+
 #[tokio::test]
 async fn a_second_key_is_used_when_the_source_has_it() {
     let s = supergraph("tessera.graphql");
