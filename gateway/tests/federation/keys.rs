@@ -287,6 +287,7 @@ mod reviews {
 
 fn gateway() -> Gateway {
     Gateway::builder()
+        .fixture("keys")
         .subgraph("catalog", catalog::schema())
         .subgraph("inventory", inventory::schema())
         .subgraph("pricing", pricing::schema())

@@ -6,4 +6,5 @@
 //! construct to its tests.
 
 mod keys;
+mod ownership;
 mod support;

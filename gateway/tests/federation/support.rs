@@ -76,6 +76,7 @@ pub struct Builder {
     sdls: Vec<SubgraphSdl>,
     supergraph: Option<String>,
     config: String,
+    fixture: Option<String>,
 }
 
 impl Builder {
@@ -126,6 +127,15 @@ impl Builder {
         self
     }
 
+    /// Keeps the composed supergraph in `gateway/fixtures/federation/{name}.graphql`, where the
+    /// planner's snapshot tests read it: the build fails when the fixture is stale (run with
+    /// `UPDATE_FIXTURES=1` to rewrite it), so plan snapshots and end-to-end tests always share
+    /// one supergraph.
+    pub fn fixture(mut self, name: &str) -> Self {
+        self.fixture = Some(name.to_owned());
+        self
+    }
+
     /// Gateway configuration, as `gateway.toml` text.
     pub fn config(mut self, toml: &str) -> Self {
         self.config = toml.to_owned();
@@ -137,6 +147,9 @@ impl Builder {
             Some(sdl) => sdl,
             None => compose(&self.sdls).unwrap_or_else(|e| panic!("the subgraphs compose: {e}")),
         };
+        if let Some(name) = &self.fixture {
+            check_fixture(name, &sdl);
+        }
         let supergraph =
             Supergraph::parse(&sdl).unwrap_or_else(|e| panic!("the supergraph loads: {e}\n{sdl}"));
         let config = GatewayConfig::from_sources(
@@ -247,4 +260,20 @@ impl Gateway {
 /// `[("a", 1), ("b", 2)]` as a call count map, for `assert_eq!` with [`Gateway::calls`].
 pub fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
+}
+
+fn check_fixture(name: &str, sdl: &str) {
+    let path = format!(
+        "{}/fixtures/federation/{name}.graphql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, sdl).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        kept == sdl,
+        "{path} is not the supergraph these subgraphs compose to; rerun with UPDATE_FIXTURES=1"
+    );
 }
