@@ -84,6 +84,7 @@ fn engine_settings() -> EngineSettings {
             recursion: limits.parser_recursion_limit,
             tokens: limits.parser_token_limit,
         },
+        override_labels: Default::default(),
     }
 }
 

@@ -7,13 +7,14 @@
 //! test keeps it parsing.
 //!
 //! # Layout
-//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`]:
-//!   one section each.
+//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`],
+//!   [`override_labels`], [`playground`]: one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
 pub mod env_overrides;
 pub mod limits;
+pub mod override_labels;
 pub mod playground;
 pub mod primitives;
 pub mod query_plan;
@@ -26,6 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use limits::LimitsConfig;
+pub use override_labels::OverrideLabelsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
 pub use server::ServerConfig;
@@ -65,6 +67,8 @@ pub struct GatewayConfig {
     pub limits: LimitsConfig,
     /// Whether clients may ask for the query plan.
     pub query_plan: QueryPlanConfig,
+    /// Progressive `@override` label resolution.
+    pub override_labels: OverrideLabelsConfig,
     /// The GraphiQL IDE for browsers.
     pub playground: PlaygroundConfig,
 }
@@ -141,6 +145,7 @@ mod tests {
         assert_eq!(config.server, expected.server);
         assert_eq!(config.limits, expected.limits);
         assert_eq!(config.query_plan, expected.query_plan);
+        assert_eq!(config.override_labels, expected.override_labels);
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
         assert!(config.playground.enabled);
@@ -166,6 +171,7 @@ mod tests {
                 ],
             ),
             ("query_plan", &["expose"]),
+            ("override_labels", &["enabled", "disabled", "seed"]),
             ("playground", &["enabled", "assets_dir"]),
         ];
         for (section, fields) in sections {

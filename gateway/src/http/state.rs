@@ -82,6 +82,7 @@ impl AppState {
                         recursion: limits.parser_recursion_limit,
                         tokens: limits.parser_token_limit,
                     },
+                    override_labels: config.override_labels.clone(),
                 },
                 subgraphs: config.subgraphs.clone(),
                 playground,
@@ -107,7 +108,11 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
+        let engine = Arc::new(Engine::new(
+            supergraph,
+            client,
+            self.inner.engine_settings.clone(),
+        ));
         self.set_engine(engine.clone());
         engine
     }

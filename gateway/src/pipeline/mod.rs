@@ -14,10 +14,12 @@
 //! - [`Engine`]: everything derived from one loaded schema: the API schema, introspection,
 //!   and the document and plan caches.
 //! - [`cache`]: the bounded LRU both caches use.
+//! - [`labels`]: the progressive `@override` labels of each request.
 
 pub mod cache;
 pub mod decode;
 pub mod execute;
+pub mod labels;
 pub mod plan;
 pub mod validate;
 pub mod variables;
@@ -32,9 +34,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use decode::GraphqlRequest;
+use labels::OverrideLabels;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
+use crate::config::OverrideLabelsConfig;
 use crate::error::{ErrorCode, GraphqlError};
 pub use crate::executor::Response;
 use crate::introspection::Introspection;
@@ -60,8 +64,8 @@ pub struct RequestOptions<'a> {
     pub forwarded_headers: &'a HeaderMap,
 }
 
-/// Settings of an [`Engine`], from the `[limits]` config section.
-#[derive(Debug, Clone, Copy)]
+/// Settings of an [`Engine`], from the `[limits]` and `[override_labels]` config sections.
+#[derive(Debug, Clone)]
 pub struct EngineSettings {
     /// Validated documents kept.
     pub document_cache_size: usize,
@@ -71,6 +75,8 @@ pub struct EngineSettings {
     pub plan_budget: PlanBudget,
     /// Parser bounds.
     pub parser_limits: ParserLimits,
+    /// How progressive `@override` labels are resolved per request.
+    pub override_labels: OverrideLabelsConfig,
 }
 
 /// Everything derived from one loaded supergraph. Replaced as a whole when the supergraph
@@ -82,6 +88,7 @@ pub struct Engine {
     documents: DocumentCache,
     plans: PlanCache,
     plan_options: PlanOptions,
+    override_labels: OverrideLabels,
     settings: EngineSettings,
 }
 
@@ -94,7 +101,6 @@ impl Engine {
     ) -> Self {
         Self {
             introspection: Introspection::new(supergraph.api_schema()),
-            supergraph,
             client,
             documents: DocumentCache::new(settings.document_cache_size),
             plans: PlanCache::new(settings.plan_cache_size),
@@ -102,6 +108,8 @@ impl Engine {
                 budget: settings.plan_budget,
                 ..PlanOptions::default()
             },
+            override_labels: OverrideLabels::new(&supergraph, &settings.override_labels),
+            supergraph,
             settings,
         }
     }
@@ -208,11 +216,15 @@ async fn run(
     // 3. Coerce variables.
     let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
 
-    // 4. Plan, once per document and operation.
+    // 4. Plan, once per document, operation and set of progressive override labels.
+    let plan_options = PlanOptions {
+        enabled_override_labels: engine.override_labels.resolve(),
+        ..engine.plan_options.clone()
+    };
     let plan = plan::plan(
         &engine.supergraph,
         &engine.plans,
-        &engine.plan_options,
+        &plan_options,
         document.hash,
         &document.document,
         operation.name.as_deref(),

@@ -6,5 +6,6 @@
 //! construct to its tests.
 
 mod keys;
+mod overrides;
 mod ownership;
 mod support;
