@@ -5,6 +5,7 @@
 //! One module per construct group of issue #4; `docs/FEDERATION_SUPPORT.md` maps each
 //! construct to its tests.
 
+mod abstract_types;
 mod execution;
 mod keys;
 mod overrides;
