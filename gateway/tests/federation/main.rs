@@ -11,3 +11,4 @@ mod keys;
 mod overrides;
 mod ownership;
 mod support;
+mod types;
