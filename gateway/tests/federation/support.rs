@@ -233,6 +233,8 @@ impl Gateway {
             .await
             .expect("body")
             .to_bytes();
+        let invalid = self.subgraphs.invalid.lock().expect("invalid").clone();
+        assert!(invalid.is_empty(), "{}", invalid.join("\n"));
         serde_json::from_slice(&bytes).unwrap_or_else(|e| {
             panic!(
                 "body is not JSON ({e}): {}",

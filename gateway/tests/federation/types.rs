@@ -50,10 +50,46 @@ mod a {
         size: i32,
     }
 
+    #[derive(SimpleObject)]
+    pub struct Shirt {
+        id: ID,
+        /// `Int!` here, `Int` in `b`: the API type is `Int`.
+        #[graphql(shareable)]
+        fit: i32,
+    }
+
+    #[derive(SimpleObject)]
+    pub struct Shoe {
+        id: ID,
+        fit: Option<i32>,
+    }
+
+    #[derive(async_graphql::Union)]
+    pub enum Garment {
+        Shirt(Shirt),
+        Shoe(Shoe),
+    }
+
     pub struct Query;
 
     #[Object]
     impl Query {
+        async fn garments(&self) -> Vec<Garment> {
+            vec![
+                Garment::Shirt(Shirt {
+                    id: ID("s1".into()),
+                    fit: 3,
+                }),
+                Garment::Shoe(Shoe {
+                    id: ID("f1".into()),
+                    fit: None,
+                }),
+            ]
+        }
+        #[graphql(entity)]
+        async fn find_shirt_by_id(&self, id: ID) -> Shirt {
+            Shirt { id, fit: 3 }
+        }
         /// Echoes what it was sent in `label`, so the test sees the arguments that arrived.
         #[graphql(shareable)]
         async fn items(&self, filter: Option<Filter>, size: Option<Size>) -> Vec<Item> {
@@ -143,10 +179,21 @@ mod b {
         }
     }
 
+    #[derive(SimpleObject)]
+    pub struct Shirt {
+        id: ID,
+        #[graphql(shareable)]
+        fit: Option<i32>,
+    }
+
     pub struct Query;
 
     #[Object]
     impl Query {
+        #[graphql(entity)]
+        async fn find_shirt_by_id(&self, id: ID) -> Shirt {
+            Shirt { id, fit: Some(3) }
+        }
         #[graphql(shareable)]
         async fn items(&self, filter: Option<Filter>, size: Option<Size>) -> Vec<Item> {
             let _ = (filter.map(|f| (f.tag, f.min_price, f.only_new)), size);
@@ -279,6 +326,27 @@ async fn nullability_that_differs_per_subgraph_follows_the_api_type() {
             {"label": "tag=None minPrice=None size=None", "size": 40},
             {"label": "tag=None minPrice=None size=None", "size": 42}
         ]}})
+    );
+    assert_eq!(gateway.calls(), counts(&[("a", 1)]));
+}
+
+/// `Shirt.fit` is `Int!` in `a` (and `Int` in `b`), `Shoe.fit` is `Int` in `a`: one response
+/// key over both members is valid for the client (both `Int` in the API schema) but not in
+/// `a`'s own schema (`Int!` against `Int`), so the subgraph query aliases them apart and the
+/// client gets its names back. (The harness validates every subgraph request.)
+#[tokio::test]
+async fn fields_whose_subgraph_types_differ_are_aliased_apart() {
+    let gateway = gateway();
+    let query = "{ garments { __typename ... on Shirt { fit } ... on Shoe { fit } } }";
+    let response = gateway.query(query, json!({})).await;
+    assert_eq!(
+        response,
+        json!({"data": {"garments": [
+            {"__typename": "Shirt", "fit": 3},
+            {"__typename": "Shoe", "fit": null}
+        ]}}),
+        "{}",
+        gateway.plan(query).await
     );
     assert_eq!(gateway.calls(), counts(&[("a", 1)]));
 }
