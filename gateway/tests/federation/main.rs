@@ -8,6 +8,7 @@
 mod abstract_types;
 mod execution;
 mod keys;
+mod other_inputs;
 mod overrides;
 mod ownership;
 mod support;
