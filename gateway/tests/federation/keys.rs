@@ -286,7 +286,13 @@ mod reviews {
 }
 
 fn gateway() -> Gateway {
+    gateway_with_config("")
+}
+
+/// The keys subgraphs under a gateway configured by `config` (`gateway.toml` text).
+pub(crate) fn gateway_with_config(config: &str) -> Gateway {
     Gateway::builder()
+        .config(config)
         .fixture("keys")
         .subgraph("catalog", catalog::schema())
         .subgraph("inventory", inventory::schema())

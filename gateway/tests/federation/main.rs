@@ -6,6 +6,7 @@
 //! construct to its tests.
 
 mod abstract_types;
+mod budget;
 mod execution;
 mod keys;
 mod other_inputs;
