@@ -187,7 +187,6 @@ impl Builder {
         Gateway {
             router: gateway::router(state),
             subgraphs: self.subgraphs,
-            supergraph: sdl,
         }
     }
 }
@@ -196,8 +195,6 @@ impl Builder {
 pub struct Gateway {
     router: Router,
     subgraphs: Subgraphs,
-    /// The supergraph served, for failure messages.
-    pub supergraph: String,
 }
 
 impl Gateway {
