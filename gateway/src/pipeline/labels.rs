@@ -85,6 +85,46 @@ fn percent(label: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    fn supergraph() -> Supergraph {
+        let path = format!(
+            "{}/fixtures/override_context.graphql",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let sdl = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        Supergraph::parse(&sdl).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn config(enabled: &[&str], disabled: &[&str], seed: Option<u64>) -> OverrideLabelsConfig {
+        OverrideLabelsConfig {
+            enabled: enabled.iter().map(|l| (*l).to_owned()).collect(),
+            disabled: disabled.iter().map(|l| (*l).to_owned()).collect(),
+            seed,
+        }
+    }
+
+    #[test]
+    fn seeded_rolls_repeat_and_pinned_labels_do_not_roll() {
+        let s = supergraph();
+        assert_eq!(s.override_labels(), ["percent(50)"]);
+        let rolls = |resolver: &OverrideLabels| -> Vec<bool> {
+            (0..64).map(|_| !resolver.resolve().is_empty()).collect()
+        };
+        let first = rolls(&OverrideLabels::new(&s, &config(&[], &[], Some(3))));
+        assert_eq!(
+            first,
+            rolls(&OverrideLabels::new(&s, &config(&[], &[], Some(3))))
+        );
+        let on = first.iter().filter(|b| **b).count();
+        assert!((16..=48).contains(&on), "{on} of 64 at 50%");
+        let pinned_on = OverrideLabels::new(&s, &config(&["percent(50)"], &[], None));
+        assert!(rolls(&pinned_on).iter().all(|b| *b));
+        let pinned_off = OverrideLabels::new(&s, &config(&[], &["percent(50)"], None));
+        assert!(rolls(&pinned_off).iter().all(|b| !*b));
+        // Custom labels are on only when listed, and the set is sorted.
+        let custom = OverrideLabels::new(&s, &config(&["zeta", "alpha"], &["percent(50)"], None));
+        assert_eq!(&*custom.resolve(), ["alpha".to_owned(), "zeta".to_owned()]);
+    }
+
     #[test]
     fn percent_labels_parse() {
         assert_eq!(percent("percent(25)"), Some(25.0));
