@@ -3,14 +3,14 @@
 //! response, never across an `.await`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use futures::FutureExt;
 use futures::future::{BoxFuture, join_all};
 use serde_json::{Map, Value};
 
 use super::ExecutionRequest;
-use super::entities;
+use super::{context_batch, entities};
 use crate::error::{ErrorCode, GraphqlError, PathSegment};
 use crate::planner::{FetchNode, FetchPathElement, PlanNode};
 use crate::transport::{SubgraphError, SubgraphRequest};
@@ -197,7 +197,13 @@ impl<'a> Runner<'a> {
         if batches.is_empty() {
             return;
         }
-        // One request per batch (one batch unless `@fromContext` values differ), concurrently.
+        if batches.len() > 1
+            && let Some(operation) = self.context_operation(fetch, batches.len())
+        {
+            return self.context_batches(fetch, path, batches, operation).await;
+        }
+        // One request per batch (one batch unless `@fromContext` values differ and the
+        // operation could not be rewritten to carry them all), concurrently.
         let requests: Vec<_> = batches
             .iter_mut()
             .map(|(context, collected)| {
@@ -215,6 +221,61 @@ impl<'a> Runner<'a> {
         let results = join_all(requests).await;
         for ((_, collected), result) in batches.into_iter().zip(results) {
             self.entity_response(fetch, path, collected, result);
+        }
+    }
+
+    /// The fetch's operation with one aliased `_entities` field per context batch.
+    fn context_operation(&self, fetch: &FetchNode, batches: usize) -> Option<Arc<str>> {
+        let mut per_batch: Vec<&str> = vec![fetch.representations_variable.as_str()];
+        per_batch.extend(fetch.context_inputs.iter().map(|c| c.variable.as_str()));
+        let rewritten = context_batch::rewrite(&fetch.operation, &per_batch, batches);
+        if rewritten.is_none() {
+            tracing::warn!(
+                fetch = fetch.id,
+                "could not batch @fromContext values in one request"
+            );
+        }
+        rewritten.map(Arc::from)
+    }
+
+    /// Sends every context batch in one request and merges each batch's part.
+    async fn context_batches(
+        &self,
+        fetch: &FetchNode,
+        path: &[FetchPathElement],
+        mut batches: Vec<(Map<String, Value>, entities::Collected)>,
+        operation: Arc<str>,
+    ) {
+        let mut variables = self.variables(fetch);
+        for (index, (context, collected)) in batches.iter_mut().enumerate() {
+            for (name, value) in context.iter() {
+                variables.insert(context_batch::variable(name, index), value.clone());
+            }
+            variables.insert(
+                context_batch::variable(&fetch.representations_variable, index),
+                Value::Array(std::mem::take(&mut collected.representations)),
+            );
+        }
+        let request = SubgraphRequest {
+            query: operation,
+            ..self.subgraph_request(fetch, variables)
+        };
+        let count = batches.len();
+        match self.request.client.execute(&fetch.subgraph, request).await {
+            Ok(response) => {
+                let parts = context_batch::split(response, count);
+                for ((_, collected), part) in batches.into_iter().zip(parts) {
+                    self.entity_response(fetch, path, collected, Ok(part));
+                }
+            }
+            Err(error) => {
+                tracing::warn!(subgraph = %fetch.subgraph, fetch = fetch.id, error = %error, "subgraph request failed");
+                let mut state = self.lock();
+                for (_, collected) in &batches {
+                    let items = affected_items(&state.data, path, &collected.item_representation);
+                    push_failures(&mut state.errors, fetch, error.client_message(), &items);
+                }
+            }
         }
     }
 

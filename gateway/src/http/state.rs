@@ -82,7 +82,10 @@ impl AppState {
                     expose_query_plan: config.query_plan.expose,
                     csrf: CsrfPolicy::from_config(&config.csrf).map_err(StateError::Csrf)?,
                 },
-                engine_settings: EngineSettings::from_limits(limits),
+                engine_settings: EngineSettings {
+                    override_labels: config.override_labels.clone(),
+                    ..EngineSettings::from_limits(limits)
+                },
                 subgraphs: config.subgraphs.clone(),
                 playground,
             }),
@@ -107,7 +110,11 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
+        let engine = Arc::new(Engine::new(
+            supergraph,
+            client,
+            self.inner.engine_settings.clone(),
+        ));
         self.set_engine(engine.clone());
         engine
     }

@@ -14,11 +14,13 @@
 //! - [`Engine`]: everything derived from one loaded schema: the API schema, introspection,
 //!   and the document and plan caches.
 //! - [`cache`]: the bounded LRU both caches use.
+//! - [`labels`]: the progressive `@override` labels of each request.
 
 pub mod cache;
 pub mod decode;
 pub mod execute;
 pub mod limits;
+pub mod labels;
 pub mod plan;
 pub mod validate;
 pub mod variables;
@@ -33,11 +35,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use decode::GraphqlRequest;
+use labels::OverrideLabels;
 use limits::OperationLimits;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
-use crate::config::LimitsConfig;
+use crate::config::{LimitsConfig, OverrideLabelsConfig};
 use crate::error::{ErrorCode, GraphqlError};
 pub use crate::executor::Response;
 use crate::introspection::Introspection;
@@ -63,8 +66,8 @@ pub struct RequestOptions<'a> {
     pub forwarded_headers: &'a HeaderMap,
 }
 
-/// Settings of an [`Engine`], from the `[limits]` config section.
-#[derive(Debug, Clone, Copy)]
+/// Settings of an [`Engine`], from the `[limits]` and `[override_labels]` config sections.
+#[derive(Debug, Clone)]
 pub struct EngineSettings {
     /// Validated documents kept.
     pub document_cache_size: usize,
@@ -76,10 +79,12 @@ pub struct EngineSettings {
     pub parser_limits: ParserLimits,
     /// Bounds on each operation's shape.
     pub operation_limits: OperationLimits,
+    /// How progressive `@override` labels are resolved per request.
+    pub override_labels: OverrideLabelsConfig,
 }
 
 impl EngineSettings {
-    /// The settings `[limits]` configures.
+    /// The settings `[limits]` configures; progressive override labels at their defaults.
     pub fn from_limits(limits: &LimitsConfig) -> Self {
         Self {
             document_cache_size: limits.document_cache_size,
@@ -99,6 +104,7 @@ impl EngineSettings {
                 max_directives: limits.max_directives,
                 max_fragment_expansion: limits.max_fragment_expansion,
             },
+            override_labels: OverrideLabelsConfig::default(),
         }
     }
 }
@@ -112,6 +118,7 @@ pub struct Engine {
     documents: DocumentCache,
     plans: PlanCache,
     plan_options: PlanOptions,
+    override_labels: OverrideLabels,
     settings: EngineSettings,
 }
 
@@ -124,7 +131,6 @@ impl Engine {
     ) -> Self {
         Self {
             introspection: Introspection::new(supergraph.api_schema()),
-            supergraph,
             client,
             documents: DocumentCache::new(settings.document_cache_size),
             plans: PlanCache::new(settings.plan_cache_size),
@@ -132,6 +138,8 @@ impl Engine {
                 budget: settings.plan_budget,
                 ..PlanOptions::default()
             },
+            override_labels: OverrideLabels::new(&supergraph, &settings.override_labels),
+            supergraph,
             settings,
         }
     }
@@ -239,11 +247,15 @@ async fn run(
     // 3. Coerce variables.
     let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
 
-    // 4. Plan, once per document and operation.
+    // 4. Plan, once per document, operation and set of progressive override labels.
+    let plan_options = PlanOptions {
+        enabled_override_labels: engine.override_labels.resolve(),
+        ..engine.plan_options.clone()
+    };
     let plan = plan::plan(
         &engine.supergraph,
         &engine.plans,
-        &engine.plan_options,
+        &plan_options,
         document.hash,
         &document.document,
         operation.name.as_deref(),

@@ -170,8 +170,10 @@ impl<'a> Walker<'a> {
             })
     }
 
-    /// How many fields below `field` the subgraph cannot resolve itself (a proxy for the
-    /// number of fetches it would cost), looked at a few levels deep.
+    /// An estimate of the fetches `graph` needs below `field`, looked at a few levels deep: at
+    /// each level, the distinct subgraphs the fields it cannot resolve itself jump to, plus
+    /// one more for each `@requires` whose inputs `graph` cannot supply itself (those inputs
+    /// need a fetch of their own first).
     fn subtree_cost(
         &self,
         graph: SubgraphId,
@@ -190,6 +192,7 @@ impl<'a> Walker<'a> {
             .and_then(|e| e.provides.as_deref());
         let parent = self.supergraph.field(field).named_type;
         let mut cost = 0;
+        let mut targets: Vec<SubgraphId> = Vec::new();
         let mut stack: Vec<&NItem> = selection.items.iter().collect();
         while let Some(item) = stack.pop() {
             match item {
@@ -205,13 +208,51 @@ impl<'a> Walker<'a> {
                     let Some(id) = target else { continue };
                     if self.resolves_locally(graph, id, provides) {
                         cost += self.subtree_cost(graph, id, f.selection.as_ref(), depth + 1);
-                    } else {
-                        cost += 1;
+                        continue;
+                    }
+                    // The cheapest subgraph to jump to: no extra fetch for `@requires`
+                    // inputs, then one already jumped to from this level.
+                    let best = self
+                        .supergraph
+                        .field(id)
+                        .graphs
+                        .iter()
+                        .filter(|e| e.resolves(self.label_enabled))
+                        .map(|e| {
+                            let inputs_elsewhere = e.requires.as_deref().is_some_and(|set| {
+                                !self.supplies_locally(graph, parent, set, provides)
+                            });
+                            (inputs_elsewhere, !targets.contains(&e.graph), e.graph)
+                        })
+                        .min();
+                    match best {
+                        Some((inputs_elsewhere, new_target, to)) => {
+                            if new_target {
+                                targets.push(to);
+                            }
+                            cost += usize::from(inputs_elsewhere);
+                        }
+                        None => cost += 1,
                     }
                 }
             }
         }
-        cost
+        cost + targets.len()
+    }
+
+    /// Whether `graph` resolves every top-level field of `set` (on `ty`) itself.
+    fn supplies_locally(
+        &self,
+        graph: SubgraphId,
+        ty: TypeId,
+        set: &SelectionSet,
+        provided: Provided<'_>,
+    ) -> bool {
+        set.fields().all(|f| {
+            self.supergraph
+                .field_id(ty, &f.name)
+                .is_some_and(|id| self.resolves_locally(graph, id, provided))
+        })
     }
 
     /// Whether `graph` resolves `field` where the walk stands, without a jump.

@@ -753,7 +753,7 @@ mod media {
 }
 
 #[tokio::test]
-async fn context_values_are_read_at_the_enclosing_object_and_batched_by_value() {
+async fn context_values_are_read_at_the_enclosing_object_and_sent_in_one_request() {
     let s = supergraph("context.graphql");
     let client = harness::InProcess::default()
         .with("a", shops::a())
@@ -777,15 +777,18 @@ async fn context_values_are_read_at_the_enclosing_object_and_batched_by_value() 
         .into_iter()
         .filter(|l| l.subgraph == "b" && l.query.contains("_entities"))
         .collect();
-    assert_eq!(priced.len(), 2, "one batch per distinct currency");
-    let currencies: Vec<&Value> = priced
-        .iter()
-        .map(|l| &l.variables["contextualArgument_0_0"])
-        .collect();
-    assert_eq!(currencies, [&json!("USD"), &json!("EUR")]);
+    // One request, one aliased `_entities` per distinct currency.
+    assert_eq!(priced.len(), 1);
+    let variables = &priced[0].variables;
+    assert_eq!(variables["contextualArgument_0_0_0"], json!("USD"));
+    assert_eq!(variables["contextualArgument_0_0_1"], json!("EUR"));
     assert_eq!(
-        priced[0].variables["representations"],
+        variables["representations_0"],
         json!([{"__typename": "Product", "id": "1"}, {"__typename": "Product", "id": "2"}])
+    );
+    assert_eq!(
+        variables["representations_1"],
+        json!([{"__typename": "Product", "id": "1"}])
     );
 }
 
