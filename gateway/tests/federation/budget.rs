@@ -54,7 +54,11 @@ async fn node_budget_from_config() {
 
 #[tokio::test]
 async fn time_budget_from_config() {
-    let gateway = gateway_with_config("[limits]\nplanner_budget_time = \"0ms\"\n");
+    // The fragments expand to about 30,000 fields, past the default `max_fragment_expansion`
+    // (which would refuse them before planning): raised here so the planner's budget decides.
+    let gateway = gateway_with_config(
+        "[limits]\nplanner_budget_time = \"0ms\"\nmax_fragment_expansion = 100000\n",
+    );
     let response = gateway.query(&two_hundred_fragments(), json!({})).await;
     assert!(planning_failed(&response), "{response}");
     assert!(
@@ -66,21 +70,28 @@ async fn time_budget_from_config() {
     assert_eq!(gateway.calls(), counts(&[]));
 }
 
-/// With the default budget the fragment bomb either plans and runs (two fetches) or fails
-/// cleanly; with a generous one it runs.
+/// With the default limits the fragment bomb is refused before planning (it expands past
+/// `max_fragment_expansion`), plans and runs (two fetches), or fails planning cleanly; with
+/// generous limits and budget it runs.
 #[tokio::test]
 async fn fragment_bomb_plans_or_fails_cleanly() {
     let query = two_hundred_fragments();
     let gateway = gateway_with_config("");
     let response = gateway.query(&query, json!({})).await;
-    if !planning_failed(&response) {
+    let refused_by_limits =
+        response["errors"][0]["extensions"]["code"] == json!("MAX_FRAGMENT_EXPANSION_LIMIT");
+    if refused_by_limits {
+        assert_eq!(gateway.calls(), counts(&[]));
+    } else if !planning_failed(&response) {
         assert_eq!(
             response["data"]["products"][2],
             json!({"name": "Rust", "stock": 12})
         );
         assert_eq!(gateway.calls(), counts(&[("catalog", 1), ("inventory", 1)]));
     }
-    let gateway = gateway_with_config("[limits]\nplanner_budget_time = \"60s\"\n");
+    let gateway = gateway_with_config(
+        "[limits]\nplanner_budget_time = \"60s\"\nmax_fragment_expansion = 100000\n",
+    );
     let response = gateway.query(&query, json!({})).await;
     assert_eq!(
         response["data"]["products"][0],
