@@ -7,30 +7,36 @@
 //! test keeps it parsing.
 //!
 //! # Layout
-//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`]:
-//!   one section each.
+//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`],
+//!   [`telemetry`], [`metrics`], [`readiness`]: one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
 pub mod env_overrides;
 pub mod limits;
+pub mod metrics;
 pub mod playground;
 pub mod primitives;
 pub mod query_plan;
+pub mod readiness;
 pub mod server;
 pub mod subgraphs;
 pub mod supergraph;
+pub mod telemetry;
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 pub use limits::LimitsConfig;
+pub use metrics::MetricsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
+pub use readiness::ReadinessConfig;
 pub use server::ServerConfig;
 pub use subgraphs::{SubgraphOverride, SubgraphsConfig};
 pub use supergraph::SupergraphConfig;
+pub use telemetry::TelemetryConfig;
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +58,7 @@ pub enum ConfigError {
 }
 
 /// The whole configuration, one field per section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GatewayConfig {
     /// Listening address and request size limit.
@@ -67,6 +73,12 @@ pub struct GatewayConfig {
     pub query_plan: QueryPlanConfig,
     /// The GraphiQL IDE for browsers.
     pub playground: PlaygroundConfig,
+    /// Log format and span export.
+    pub telemetry: TelemetryConfig,
+    /// The Prometheus endpoint.
+    pub metrics: MetricsConfig,
+    /// What `/ready` checks.
+    pub readiness: ReadinessConfig,
 }
 
 impl GatewayConfig {
@@ -144,6 +156,9 @@ mod tests {
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
         assert!(config.playground.enabled);
+        assert_eq!(config.telemetry, expected.telemetry);
+        assert_eq!(config.metrics, expected.metrics);
+        assert_eq!(config.readiness, expected.readiness);
     }
 
     #[test]
@@ -167,6 +182,18 @@ mod tests {
             ),
             ("query_plan", &["expose"]),
             ("playground", &["enabled", "assets_dir"]),
+            (
+                "telemetry",
+                &[
+                    "log_format",
+                    "otlp_endpoint",
+                    "service_name",
+                    "sampling_ratio",
+                    "export_timeout",
+                ],
+            ),
+            ("metrics", &["enabled", "max_operation_names"]),
+            ("readiness", &["check_subgraphs", "subgraph_timeout"]),
         ];
         for (section, fields) in sections {
             assert!(
@@ -272,6 +299,9 @@ mod tests {
             ("[server]\nbody_limit = \"big\"\n", "big"),
             ("[subgraphs.overrides.users]\nurl = \"ftp://x\"\n", "ftp"),
             ("[limits]\nplan_cache_size = -1\n", "plan_cache_size"),
+            ("[telemetry]\nsampling_ratio = 1.5\n", "sampling_ratio"),
+            ("[telemetry]\nlog_format = \"yaml\"\n", "yaml"),
+            ("[telemetry]\notlp_endpoint = \"grpc://c\"\n", "grpc"),
         ] {
             let err =
                 GatewayConfig::from_sources(Some((file, Path::new("g.toml"))), []).unwrap_err();

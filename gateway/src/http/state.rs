@@ -4,12 +4,13 @@ use std::sync::{Arc, RwLock};
 
 use super::client::subgraph_client;
 use super::playground::{Playground, PlaygroundError};
-use crate::config::{GatewayConfig, SubgraphsConfig};
+use crate::config::{GatewayConfig, ReadinessConfig, SubgraphsConfig};
 use crate::pipeline::validate::ParserLimits;
 use crate::pipeline::{Engine, EngineSettings};
 use crate::planner::PlanBudget;
 use crate::supergraph::{Supergraph, SupergraphError};
-use crate::transport::{SubgraphClient, TransportError};
+use crate::telemetry::{CircuitState, GatewayMetrics};
+use crate::transport::{InstrumentedClient, SubgraphClient, TransportError};
 
 /// Why a supergraph could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +32,10 @@ pub struct HttpSettings {
     pub max_batch_size: usize,
     /// Whether `tessera-include-query-plan: true` is honoured.
     pub expose_query_plan: bool,
+    /// Whether `GET /metrics` is served.
+    pub serve_metrics: bool,
+    /// What `/ready` checks.
+    pub readiness: ReadinessConfig,
 }
 
 /// Shared state of the router. Cheap to clone.
@@ -51,6 +56,11 @@ struct Inner {
     subgraphs: SubgraphsConfig,
     /// `None` when the playground is disabled.
     playground: Option<Playground>,
+    /// The gateway's Prometheus series; outlives engines, so counters survive reloads.
+    metrics: Arc<GatewayMetrics>,
+    /// The subgraph client of the current engine, unobserved: readiness probes go through it
+    /// so they do not count as subgraph traffic.
+    probe_client: RwLock<Option<Arc<dyn SubgraphClient>>>,
 }
 
 impl AppState {
@@ -70,6 +80,8 @@ impl AppState {
                     body_limit: config.server.body_limit,
                     max_batch_size: limits.max_batch_size,
                     expose_query_plan: config.query_plan.expose,
+                    serve_metrics: config.metrics.enabled,
+                    readiness: config.readiness.clone(),
                 },
                 engine_settings: EngineSettings {
                     document_cache_size: limits.document_cache_size,
@@ -85,6 +97,8 @@ impl AppState {
                 },
                 subgraphs: config.subgraphs.clone(),
                 playground,
+                metrics: Arc::new(GatewayMetrics::new(&config.metrics)),
+                probe_client: RwLock::new(None),
             }),
         })
     }
@@ -107,7 +121,22 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
+        let metrics = &self.inner.metrics;
+        for subgraph in supergraph.subgraphs() {
+            // No breaker exists yet: every subgraph is reported closed (requests flow).
+            metrics.set_circuit_state(&subgraph.name, CircuitState::Closed);
+        }
+        let observed: Arc<dyn SubgraphClient> =
+            Arc::new(InstrumentedClient::new(client.clone(), metrics.clone()));
+        let engine = Arc::new(
+            Engine::new(supergraph, observed, self.inner.engine_settings)
+                .with_metrics(metrics.clone()),
+        );
+        *self
+            .inner
+            .probe_client
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(client);
         self.set_engine(engine.clone());
         engine
     }
@@ -135,6 +164,20 @@ impl AppState {
     /// HTTP settings.
     pub fn settings(&self) -> &HttpSettings {
         &self.inner.settings
+    }
+
+    /// The gateway's metrics.
+    pub fn metrics(&self) -> &Arc<GatewayMetrics> {
+        &self.inner.metrics
+    }
+
+    /// The current engine's subgraph client without instrumentation, for readiness probes.
+    pub fn probe_client(&self) -> Option<Arc<dyn SubgraphClient>> {
+        self.inner
+            .probe_client
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The playground, if enabled.

@@ -32,6 +32,8 @@ pub fn plan(
     operation_name: Option<&str>,
 ) -> Result<Arc<QueryPlan>, RequestFailure> {
     cache.get_or_try_insert((hash, operation_name.map(str::to_owned)), || {
+        // Inside the caller's `graphql.plan` span (if any): this is a cache miss.
+        tracing::Span::current().record("cache_hit", false);
         planner::plan_with(supergraph, document, operation_name, options)
             .map(Arc::new)
             .map_err(|e| {
