@@ -16,12 +16,15 @@
 //! - [`context`]: request ids, the per-request scope, W3C trace context in and out.
 //! - [`layer`]: the axum middleware every service puts in front of its routes.
 //! - [`metrics`]: the HTTP series every service exposes, bounded operation labels, `/metrics`.
+//! - `testing` (feature `testing`): an in-process OTLP collector for tests.
 
 pub mod context;
 pub mod init;
 pub mod layer;
 pub mod metrics;
 pub mod otlp;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use context::{REQUEST_ID_HEADER, RequestId};
 pub use init::{LogFormat, OtlpConfig, Telemetry, TelemetryConfig, TelemetryError, init};

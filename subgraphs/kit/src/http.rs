@@ -1,8 +1,14 @@
 //! Serving a subgraph: the axum router around an async-graphql schema, health endpoints,
-//! graceful shutdown.
+//! Prometheus metrics, graceful shutdown.
+//!
+//! Every route runs behind [`tessera_telemetry::observe`]: the request id (the gateway's
+//! `x-request-id`, or a fresh one) is returned and in every log line, and the server span
+//! continues the caller's W3C trace, so the sea-orm statement spans of the request land in
+//! the gateway's trace.
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_graphql::{BatchResponse, Executor};
 use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
@@ -15,15 +21,18 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::auth::JwtVerifier;
+use crate::metrics::SubgraphMetrics;
 
 /// Shared state of the GraphQL routes.
 #[derive(Clone)]
 struct GraphqlState<E> {
     executor: E,
     verifier: Arc<JwtVerifier>,
+    metrics: Arc<SubgraphMetrics>,
 }
 
-/// `POST`/`GET /graphql` for `executor`, plus `GET /health` and `GET /ready` checking `db`.
+/// `POST`/`GET /graphql` for `executor`, `GET /health` (liveness), `GET /ready` (checks `db`)
+/// and `GET /metrics` (Prometheus).
 ///
 /// Identity comes only from the verified `Authorization: Bearer` token; the resulting
 /// [`crate::auth::AuthContext`] is added to every request of a batch.
@@ -31,14 +40,29 @@ pub fn graphql_router<E>(executor: E, verifier: Arc<JwtVerifier>, db: DatabaseCo
 where
     E: Executor + Clone,
 {
-    let state = GraphqlState { executor, verifier };
+    let metrics = Arc::new(SubgraphMetrics::new(db.clone()));
+    let observer = metrics.http.clone();
+    let state = GraphqlState {
+        executor,
+        verifier,
+        metrics: metrics.clone(),
+    };
     let graphql = Router::new()
         .route(
             "/graphql",
             get(graphql_handler::<E>).post(graphql_handler::<E>),
         )
         .with_state(state);
-    graphql.merge(health_router(db))
+    let metrics_route = Router::new().route(
+        "/metrics",
+        get(move || {
+            let metrics = metrics.clone();
+            async move { metrics.render() }
+        }),
+    );
+    graphql.merge(health_router(db)).merge(metrics_route).layer(
+        axum::middleware::from_fn_with_state(observer, tessera_telemetry::observe),
+    )
 }
 
 async fn graphql_handler<E: Executor>(
@@ -46,17 +70,49 @@ async fn graphql_handler<E: Executor>(
     headers: HeaderMap,
     request: GraphQLBatchRequest,
 ) -> GraphQLResponse {
+    let start = Instant::now();
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let auth = state.verifier.authenticate(authorization).await;
     let request = request.into_inner().data(auth);
+    let operations: Vec<String> = match &request {
+        async_graphql::BatchRequest::Single(r) => {
+            vec![state.metrics.operation_label(r.operation_name.as_deref())]
+        }
+        async_graphql::BatchRequest::Batch(rs) => rs
+            .iter()
+            .map(|r| state.metrics.operation_label(r.operation_name.as_deref()))
+            .collect(),
+    };
     let mut response = state.executor.execute_batch(request).await;
+    let elapsed = start.elapsed();
+    let mut observe = |r: &mut async_graphql::Response, operation: &str| {
+        add_missing_codes(r);
+        state
+            .metrics
+            .observe_request(operation, outcome(r), elapsed);
+    };
     match &mut response {
-        BatchResponse::Single(r) => add_missing_codes(r),
-        BatchResponse::Batch(rs) => rs.iter_mut().for_each(add_missing_codes),
+        BatchResponse::Single(r) => observe(r, &operations[0]),
+        BatchResponse::Batch(rs) => rs
+            .iter_mut()
+            .zip(&operations)
+            .for_each(|(r, operation)| observe(r, operation)),
     }
     response.into()
+}
+
+/// The `outcome` label of a response.
+fn outcome(response: &async_graphql::Response) -> tessera_telemetry::Outcome {
+    use tessera_telemetry::Outcome;
+    if response.errors.is_empty() {
+        Outcome::Success
+    } else if matches!(response.data, async_graphql::Value::Null) {
+        Outcome::RequestError
+    } else {
+        Outcome::FieldError
+    }
 }
 
 /// async-graphql's own errors (parse, validation, input coercion, unknown entity type) carry no
@@ -87,19 +143,24 @@ fn add_missing_codes(response: &mut async_graphql::Response) {
     }
 }
 
-/// `GET /health` and `GET /ready`: both answer 200 only while the database answers.
+/// `GET /health`: liveness, 200 while the process serves HTTP (an orchestrator restarts a
+/// failing one, and restarting cannot fix an unreachable database). `GET /ready`: 200 only
+/// while the database answers, so traffic goes elsewhere meanwhile.
 pub fn health_router(db: DatabaseConnection) -> Router {
     Router::new()
-        .route("/health", get(health))
-        .route("/ready", get(health))
+        .route(
+            "/health",
+            get(|| async { Json(serde_json::json!({"status": "ok"})) }),
+        )
+        .route("/ready", get(ready))
         .with_state(db)
 }
 
-async fn health(State(db): State<DatabaseConnection>) -> impl IntoResponse {
+async fn ready(State(db): State<DatabaseConnection>) -> impl IntoResponse {
     match crate::db::ping(&db).await {
         Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok"}))),
         Err(err) => {
-            tracing::warn!(error = %err, "health check failed");
+            tracing::warn!(error = %err, "readiness check failed: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
