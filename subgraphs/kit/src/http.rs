@@ -87,7 +87,7 @@ async fn graphql_handler<E: Executor>(
     };
     let mut response = state.executor.execute_batch(request).await;
     let elapsed = start.elapsed();
-    let mut observe = |r: &mut async_graphql::Response, operation: &str| {
+    let observe = |r: &mut async_graphql::Response, operation: &str| {
         add_missing_codes(r);
         state
             .metrics
