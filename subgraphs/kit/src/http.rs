@@ -249,4 +249,85 @@ mod tests {
         );
         assert!(run("{ double(n: 2) }").await.errors.is_empty());
     }
+
+    async fn call(
+        router: &Router,
+        request: axum::http::Request<axum::body::Body>,
+    ) -> (StatusCode, HeaderMap, String) {
+        use tower::ServiceExt as _;
+        let response = router.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    }
+
+    #[tokio::test]
+    async fn metrics_health_readiness_and_request_ids() {
+        use axum::body::Body;
+        use axum::http::Request;
+
+        let db = crate::db::connect("sqlite::memory:").await.expect("db");
+        let signer = crate::auth::JwtSigner::generate(crate::auth::JwtSettings::default());
+        let verifier = Arc::new(JwtVerifier::for_signer(&signer));
+        let schema = Schema::new(Query, EmptyMutation, EmptySubscription);
+        let router = graphql_router(schema, verifier, db.clone());
+
+        let graphql = |body: &str| {
+            Request::post("/graphql")
+                .header("content-type", "application/json")
+                .header("x-request-id", "from-gateway")
+                .body(Body::from(body.to_owned()))
+                .expect("request")
+        };
+        let (status, headers, _) = call(
+            &router,
+            graphql(r#"{"query":"query Twice { double(n: 2) }","operationName":"Twice"}"#),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["x-request-id"], "from-gateway");
+        call(&router, graphql(r#"{"query":"{ nope }"}"#)).await;
+
+        let (status, _, text) = call(
+            &router,
+            Request::get("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        for expected in [
+            "# TYPE tessera_subgraph_graphql_requests_total counter",
+            "tessera_subgraph_graphql_requests_total{operation=\"Twice\",outcome=\"success\"} 1",
+            "tessera_subgraph_graphql_requests_total{operation=\"(anonymous)\",outcome=\"request_error\"} 1",
+            "# TYPE tessera_subgraph_graphql_request_duration_seconds histogram",
+            "tessera_subgraph_http_request_duration_seconds_count{method=\"POST\",status=\"200\"} 2",
+            "tessera_subgraph_http_requests_in_flight 0",
+            // The in-memory SQLite pool holds exactly one connection.
+            "tessera_subgraph_db_pool_max_connections 1",
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+        }
+        let gauge = |state: &str| -> i64 {
+            let prefix = format!("tessera_subgraph_db_pool_connections{{state=\"{state}\"}} ");
+            text.lines()
+                .find_map(|l| l.strip_prefix(&prefix)?.parse().ok())
+                .unwrap_or_else(|| panic!("no {state} gauge in\n{text}"))
+        };
+        assert_eq!(gauge("idle") + gauge("in_use"), 1, "{text}");
+
+        let get = |path: &str| Request::get(path).body(Body::empty()).expect("request");
+        assert_eq!(call(&router, get("/health")).await.0, StatusCode::OK);
+        assert_eq!(call(&router, get("/ready")).await.0, StatusCode::OK);
+        // Database gone: not ready, but alive (restarting would not bring the database back).
+        db.close_by_ref().await.expect("close");
+        assert_eq!(
+            call(&router, get("/ready")).await.0,
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(call(&router, get("/health")).await.0, StatusCode::OK);
+    }
 }
