@@ -173,12 +173,15 @@ fn int_counter(registry: &Registry, name: &str, help: &str) -> IntCounter {
 /// Prometheus types.
 struct CacheCollector {
     descs: Vec<Desc>,
-    series: Vec<(Opts, Arc<CacheStats>, fn(&CacheStats) -> u64)>,
+    series: Vec<CacheSeries>,
 }
+
+/// One cache counter: its name and help, the stats it reads and which count.
+type CacheSeries = (Opts, Arc<CacheStats>, fn(&CacheStats) -> u64);
 
 impl CacheCollector {
     fn new(plans: &Arc<CacheStats>, documents: &Arc<CacheStats>) -> Self {
-        let series: Vec<(Opts, Arc<CacheStats>, fn(&CacheStats) -> u64)> = vec![
+        let series: Vec<CacheSeries> = vec![
             (
                 Opts::new(
                     format!("{PREFIX}_plan_cache_hits_total"),
