@@ -14,6 +14,7 @@
 //! - [`supergraph`]: the supergraph model (graphs, keys, field ownership) and the API schema.
 //! - [`supergraph::compose`]: Federation v2 composition of subgraph SDLs.
 //! - [`transport`]: subgraph requests (the trait, and the pooled HTTP client).
+//! - [`telemetry`]: log and span export settings, and the gateway's Prometheus series.
 
 pub mod boot;
 pub mod config;
@@ -24,6 +25,7 @@ pub mod introspection;
 pub mod pipeline;
 pub mod planner;
 pub mod supergraph;
+pub mod telemetry;
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_support;
 pub mod transport;

@@ -85,7 +85,6 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
     let result = match cli.command {
         None => serve(cli.serve).await,
         Some(Command::Compose { subgraphs }) => compose(&subgraphs).await,
@@ -106,18 +105,21 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, so `compose` and `plan` can be redirected to a file cleanly.
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+/// Logs go to stderr, so `compose` and `plan` can be redirected to a file cleanly. The
+/// returned guard flushes buffered spans when dropped at exit.
+fn init_telemetry(config: &GatewayConfig) -> anyhow::Result<tessera_telemetry::Telemetry> {
+    let settings = gateway::telemetry::settings(&config.telemetry)?;
+    let exporting = settings.otlp.as_ref().map(|o| o.traces_url());
+    let telemetry = tessera_telemetry::init(&settings)?;
+    if let Some(url) = exporting {
+        tracing::info!(%url, "exporting spans over OTLP/HTTP");
+    }
+    Ok(telemetry)
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut config = GatewayConfig::load(args.config.as_deref())?;
+    let _telemetry = init_telemetry(&config)?;
     if let Some(listen) = args.listen {
         config.server.listen = listen;
     }
@@ -181,6 +183,7 @@ fn sdl_client() -> anyhow::Result<reqwest::Client> {
 }
 
 async fn compose(subgraphs: &[SubgraphSource]) -> anyhow::Result<()> {
+    let _telemetry = init_telemetry(&GatewayConfig::load(None)?)?;
     let client = sdl_client()?;
     let supergraph = boot::compose_once(&client, subgraphs).await?;
     print!("{supergraph}");

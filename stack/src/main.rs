@@ -54,7 +54,7 @@ struct Running {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    subgraph_kit::telemetry::init();
+    let _telemetry = subgraph_kit::telemetry::init("tessera")?;
     let args = Args::parse();
     std::fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;

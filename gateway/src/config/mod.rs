@@ -8,7 +8,8 @@
 //!
 //! # Layout
 //! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`],
-//!   [`override_labels`], [`playground`], [`csrf`]: one section each.
+//!   [`override_labels`], [`playground`], [`csrf`], [`telemetry`], [`metrics`], [`readiness`]:
+//!   one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
@@ -16,12 +17,15 @@ pub mod csrf;
 pub mod env_overrides;
 pub mod limits;
 pub mod override_labels;
+pub mod metrics;
 pub mod playground;
 pub mod primitives;
 pub mod query_plan;
+pub mod readiness;
 pub mod server;
 pub mod subgraphs;
 pub mod supergraph;
+pub mod telemetry;
 
 use std::path::{Path, PathBuf};
 
@@ -30,11 +34,14 @@ use serde::Deserialize;
 pub use csrf::CsrfConfig;
 pub use limits::LimitsConfig;
 pub use override_labels::OverrideLabelsConfig;
+pub use metrics::MetricsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
+pub use readiness::ReadinessConfig;
 pub use server::ServerConfig;
 pub use subgraphs::{SubgraphOverride, SubgraphsConfig};
 pub use supergraph::SupergraphConfig;
+pub use telemetry::TelemetryConfig;
 
 /// Why the configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +63,7 @@ pub enum ConfigError {
 }
 
 /// The whole configuration, one field per section.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GatewayConfig {
     /// Listening address and request size limit.
@@ -75,6 +82,12 @@ pub struct GatewayConfig {
     pub playground: PlaygroundConfig,
     /// Cross-site request forgery prevention.
     pub csrf: CsrfConfig,
+    /// Log format and span export.
+    pub telemetry: TelemetryConfig,
+    /// The Prometheus endpoint.
+    pub metrics: MetricsConfig,
+    /// What `/ready` checks.
+    pub readiness: ReadinessConfig,
 }
 
 impl GatewayConfig {
@@ -154,6 +167,9 @@ mod tests {
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
         assert!(config.playground.enabled);
         assert_eq!(config.csrf, expected.csrf);
+        assert_eq!(config.telemetry, expected.telemetry);
+        assert_eq!(config.metrics, expected.metrics);
+        assert_eq!(config.readiness, expected.readiness);
     }
 
     #[test]
@@ -184,6 +200,18 @@ mod tests {
             ("override_labels", &["enabled", "disabled", "seed"]),
             ("playground", &["enabled", "assets_dir"]),
             ("csrf", &["enabled", "required_headers", "strict_get"]),
+            (
+                "telemetry",
+                &[
+                    "log_format",
+                    "otlp_endpoint",
+                    "service_name",
+                    "sampling_ratio",
+                    "export_timeout",
+                ],
+            ),
+            ("metrics", &["enabled", "max_operation_names"]),
+            ("readiness", &["check_subgraphs", "subgraph_timeout"]),
         ];
         for (section, fields) in sections {
             assert!(
@@ -289,6 +317,9 @@ mod tests {
             ("[server]\nbody_limit = \"big\"\n", "big"),
             ("[subgraphs.overrides.users]\nurl = \"ftp://x\"\n", "ftp"),
             ("[limits]\nplan_cache_size = -1\n", "plan_cache_size"),
+            ("[telemetry]\nsampling_ratio = 1.5\n", "sampling_ratio"),
+            ("[telemetry]\nlog_format = \"yaml\"\n", "yaml"),
+            ("[telemetry]\notlp_endpoint = \"grpc://c\"\n", "grpc"),
         ] {
             let err =
                 GatewayConfig::from_sources(Some((file, Path::new("g.toml"))), []).unwrap_err();

@@ -5,6 +5,10 @@
 //! - [`negotiate`]: `Accept` → response media type.
 //! - [`playground`]: the GraphiQL page and its local assets.
 //! - [`health`]: `/health` and `/ready`.
+//! - `/metrics`: Prometheus text exposition of [`crate::telemetry::GatewayMetrics`].
+//!
+//! Every route runs behind [`tessera_telemetry::observe`]: request id in and out, the server
+//! span continuing the caller's W3C trace, in-flight and latency series for `/graphql`.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`client`]: the subgraph client built from `[subgraphs]`.
 //! - [`csrf`]: refusal of requests a browser could send cross-site without a preflight.
@@ -35,16 +39,29 @@ pub use state::{AppState, HttpSettings, LoadError, StateError};
 /// The gateway's routes. Tests call it with `oneshot`, or serve it on `127.0.0.1:0`.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.settings().body_limit;
-    Router::new()
+    let observer = state.metrics().http.clone();
+    let mut router = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route(
             &format!("{}/{{*path}}", playground::ASSETS_ROUTE),
             get(asset),
         )
         .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
+        .route("/ready", get(health::ready));
+    if state.settings().serve_metrics {
+        router = router.route("/metrics", get(metrics));
+    }
+    router
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            observer,
+            tessera_telemetry::observe,
+        ))
         .with_state(state)
+}
+
+async fn metrics(State(state): State<AppState>) -> Response {
+    tessera_telemetry::metrics::render(state.metrics().registry())
 }
 
 /// Serves the gateway on an already-bound `listener` until `shutdown` resolves, then drains

@@ -5,10 +5,11 @@ use std::sync::{Arc, RwLock};
 use super::client::subgraph_client;
 use super::csrf::CsrfPolicy;
 use super::playground::{Playground, PlaygroundError};
-use crate::config::{GatewayConfig, SubgraphsConfig};
+use crate::config::{GatewayConfig, ReadinessConfig, SubgraphsConfig};
 use crate::pipeline::{Engine, EngineSettings};
 use crate::supergraph::{Supergraph, SupergraphError};
-use crate::transport::{SubgraphClient, TransportError};
+use crate::telemetry::{CircuitState, GatewayMetrics};
+use crate::transport::{InstrumentedClient, SubgraphClient, TransportError};
 
 /// Why a supergraph could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,10 @@ pub struct HttpSettings {
     pub expose_query_plan: bool,
     /// Which requests count as possible cross-site forgeries.
     pub csrf: CsrfPolicy,
+    /// Whether `GET /metrics` is served.
+    pub serve_metrics: bool,
+    /// What `/ready` checks.
+    pub readiness: ReadinessConfig,
 }
 
 /// Shared state of the router. Cheap to clone.
@@ -61,6 +66,11 @@ struct Inner {
     subgraphs: SubgraphsConfig,
     /// `None` when the playground is disabled.
     playground: Option<Playground>,
+    /// The gateway's Prometheus series; outlives engines, so counters survive reloads.
+    metrics: Arc<GatewayMetrics>,
+    /// The subgraph client of the current engine, unobserved: readiness probes go through it
+    /// so they do not count as subgraph traffic.
+    probe_client: RwLock<Option<Arc<dyn SubgraphClient>>>,
 }
 
 impl AppState {
@@ -81,6 +91,8 @@ impl AppState {
                     max_batch_size: limits.max_batch_size,
                     expose_query_plan: config.query_plan.expose,
                     csrf: CsrfPolicy::from_config(&config.csrf).map_err(StateError::Csrf)?,
+                    serve_metrics: config.metrics.enabled,
+                    readiness: config.readiness.clone(),
                 },
                 engine_settings: EngineSettings {
                     override_labels: config.override_labels.clone(),
@@ -88,6 +100,8 @@ impl AppState {
                 },
                 subgraphs: config.subgraphs.clone(),
                 playground,
+                metrics: Arc::new(GatewayMetrics::new(&config.metrics)),
+                probe_client: RwLock::new(None),
             }),
         })
     }
@@ -110,11 +124,22 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(
-            supergraph,
-            client,
-            self.inner.engine_settings.clone(),
-        ));
+        let metrics = &self.inner.metrics;
+        for subgraph in supergraph.subgraphs() {
+            // No breaker exists yet: every subgraph is reported closed (requests flow).
+            metrics.set_circuit_state(&subgraph.name, CircuitState::Closed);
+        }
+        let observed: Arc<dyn SubgraphClient> =
+            Arc::new(InstrumentedClient::new(client.clone(), metrics.clone()));
+        let engine = Arc::new(
+            Engine::new(supergraph, observed, self.inner.engine_settings.clone())
+                .with_metrics(metrics.clone()),
+        );
+        *self
+            .inner
+            .probe_client
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Some(client);
         self.set_engine(engine.clone());
         engine
     }
@@ -142,6 +167,20 @@ impl AppState {
     /// HTTP settings.
     pub fn settings(&self) -> &HttpSettings {
         &self.inner.settings
+    }
+
+    /// The gateway's metrics.
+    pub fn metrics(&self) -> &Arc<GatewayMetrics> {
+        &self.inner.metrics
+    }
+
+    /// The current engine's subgraph client without instrumentation, for readiness probes.
+    pub fn probe_client(&self) -> Option<Arc<dyn SubgraphClient>> {
+        self.inner
+            .probe_client
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The playground, if enabled.

@@ -7,25 +7,48 @@
 
 use std::hash::Hash;
 use std::num::NonZeroUsize;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
+
+/// Hit and miss counts of a cache. Shared between the caches of successive engines (one per
+/// loaded supergraph), so the `/metrics` counters keep counting across schema reloads.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl CacheStats {
+    /// Lookups answered from the cache.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Lookups that had to compute the value.
+    pub fn misses(&self) -> u64 {
+        self.misses.load(Ordering::Relaxed)
+    }
+}
 
 /// A bounded LRU cache. Capacity 0 disables caching.
 pub struct BoundedCache<K: Hash + Eq, V: Clone> {
     entries: Option<Mutex<LruCache<K, V>>>,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    stats: Arc<CacheStats>,
 }
 
 impl<K: Hash + Eq, V: Clone> BoundedCache<K, V> {
     /// A cache keeping at most `capacity` entries.
     pub fn new(capacity: usize) -> Self {
+        Self::with_stats(capacity, Arc::default())
+    }
+
+    /// A cache keeping at most `capacity` entries, counting into `stats`.
+    pub fn with_stats(capacity: usize, stats: Arc<CacheStats>) -> Self {
         Self {
             entries: NonZeroUsize::new(capacity).map(|c| Mutex::new(LruCache::new(c))),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
+            stats,
         }
     }
 
@@ -36,10 +59,10 @@ impl<K: Hash + Eq, V: Clone> BoundedCache<K, V> {
         compute: impl FnOnce() -> Result<V, E>,
     ) -> Result<V, E> {
         if let Some(value) = self.get(&key) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
+            self.stats.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(value);
         }
-        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.stats.misses.fetch_add(1, Ordering::Relaxed);
         let value = compute()?;
         if let Some(entries) = &self.entries {
             // A poisoned lock only means another thread panicked mid-insert; the map itself
@@ -58,12 +81,12 @@ impl<K: Hash + Eq, V: Clone> BoundedCache<K, V> {
 
     /// Lookups answered from the cache.
     pub fn hits(&self) -> u64 {
-        self.hits.load(Ordering::Relaxed)
+        self.stats.hits()
     }
 
     /// Lookups that had to compute the value.
     pub fn misses(&self) -> u64 {
-        self.misses.load(Ordering::Relaxed)
+        self.stats.misses()
     }
 
     /// Entries currently held.

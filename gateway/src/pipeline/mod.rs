@@ -26,13 +26,17 @@ pub mod validate;
 pub mod variables;
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use apollo_compiler::Schema;
+use apollo_compiler::executable::OperationType as Kind;
 use apollo_compiler::executable::{Operation, OperationType};
 use apollo_compiler::validation::Valid;
+use apollo_compiler::{Name, Schema};
 use axum::http::HeaderMap;
 use serde::Serialize;
 use serde_json::Value;
+use tracing::Instrument as _;
+use tracing::field::Empty;
 
 pub use decode::GraphqlRequest;
 use labels::OverrideLabels;
@@ -46,7 +50,9 @@ pub use crate::executor::Response;
 use crate::introspection::Introspection;
 use crate::planner::{PlanBudget, PlanOptions, QueryPlan};
 use crate::supergraph::Supergraph;
+use crate::telemetry::GatewayMetrics;
 use crate::transport::SubgraphClient;
+use tessera_telemetry::Outcome as MetricOutcome;
 
 /// How the request arrived, as far as the pipeline cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +126,8 @@ pub struct Engine {
     plan_options: PlanOptions,
     override_labels: OverrideLabels,
     settings: EngineSettings,
+    /// Where requests are counted; `None` in tests and benches that build engines directly.
+    metrics: Option<Arc<GatewayMetrics>>,
 }
 
 impl Engine {
@@ -141,7 +149,21 @@ impl Engine {
             override_labels: OverrideLabels::new(&supergraph, &settings.override_labels),
             supergraph,
             settings,
+            metrics: None,
         }
+    }
+
+    /// This engine, counting its requests and cache lookups into `metrics`. Its caches are
+    /// new and empty, so they are simply rebuilt on the shared counters.
+    pub fn with_metrics(mut self, metrics: Arc<GatewayMetrics>) -> Self {
+        self.documents = DocumentCache::with_stats(
+            self.settings.document_cache_size,
+            metrics.document_cache.clone(),
+        );
+        self.plans =
+            PlanCache::with_stats(self.settings.plan_cache_size, metrics.plan_cache.clone());
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The supergraph served.
@@ -214,12 +236,52 @@ pub enum Outcome {
 }
 
 /// Runs one GraphQL request through stages 2 to 5.
+///
+/// The request is a `graphql.request` span with one child span per stage; it is counted in
+/// the engine's metrics by operation name and outcome. Neither the query text nor the
+/// variables are recorded anywhere: both may hold secrets.
 pub async fn execute(
     engine: &Engine,
-    request: GraphqlRequest,
+    mut request: GraphqlRequest,
     options: RequestOptions<'_>,
 ) -> Outcome {
-    match run(engine, request, options).await {
+    let start = Instant::now();
+    let span = tracing::debug_span!(
+        "graphql.request",
+        otel.status_code = Empty,
+        graphql.operation.name = Empty,
+        graphql.operation.type = Empty,
+        outcome = Empty,
+    );
+    let client_name = request.operation_name.take();
+    // The selected operation's name once known (`Some(None)`: anonymous).
+    let mut selected: Option<Option<Name>> = None;
+    let result = run(
+        engine,
+        request,
+        client_name.as_deref(),
+        options,
+        &mut selected,
+    )
+    .instrument(span.clone())
+    .await;
+    let outcome = match &result {
+        Ok(response) if response.errors.is_empty() => MetricOutcome::Success,
+        Ok(_) => MetricOutcome::FieldError,
+        Err(_) => MetricOutcome::RequestError,
+    };
+    let name = match &selected {
+        Some(name) => name.as_ref().map(Name::as_str),
+        None => client_name.as_deref(),
+    };
+    span.record("outcome", outcome.as_str());
+    if outcome != MetricOutcome::Success {
+        span.record("otel.status_code", "ERROR");
+    }
+    if let Some(metrics) = &engine.metrics {
+        metrics.observe_request(name, outcome, start.elapsed());
+    }
+    match result {
         Ok(response) => Outcome::Response(response),
         Err(failure) => Outcome::RequestError(failure),
     }
@@ -228,20 +290,36 @@ pub async fn execute(
 async fn run(
     engine: &Engine,
     request: GraphqlRequest,
+    operation_name: Option<&str>,
     options: RequestOptions<'_>,
+    selected: &mut Option<Option<Name>>,
 ) -> Result<Response, RequestFailure> {
     let schema = engine.api_schema();
 
     // 2. Parse and validate against the API schema; pick the operation.
-    let document = validate::validate(
-        schema,
-        &engine.documents,
-        engine.settings.parser_limits,
-        &engine.settings.operation_limits,
-        &request.query,
-    )?;
-    let operation =
-        validate::select_operation(&document.document, request.operation_name.as_deref())?;
+    let document = tracing::debug_span!("graphql.validate", cache_hit = true).in_scope(|| {
+        validate::validate(
+            schema,
+            &engine.documents,
+            engine.settings.parser_limits,
+            &engine.settings.operation_limits,
+            &request.query,
+        )
+    })?;
+    let operation = validate::select_operation(&document.document, operation_name)?;
+    *selected = Some(operation.name.clone());
+    let current = tracing::Span::current();
+    if let Some(name) = &operation.name {
+        current.record("graphql.operation.name", name.as_str());
+    }
+    current.record(
+        "graphql.operation.type",
+        match operation.operation_type {
+            Kind::Query => "query",
+            Kind::Mutation => "mutation",
+            Kind::Subscription => "subscription",
+        },
+    );
     check_operation_kind(operation, options.method)?;
 
     // 3. Coerce variables.
@@ -252,14 +330,16 @@ async fn run(
         enabled_override_labels: engine.override_labels.resolve(),
         ..engine.plan_options.clone()
     };
-    let plan = plan::plan(
-        &engine.supergraph,
-        &engine.plans,
-        &plan_options,
-        document.hash,
-        &document.document,
-        operation.name.as_deref(),
-    )?;
+    let plan = tracing::debug_span!("graphql.plan", cache_hit = true).in_scope(|| {
+        plan::plan(
+            &engine.supergraph,
+            &engine.plans,
+            &plan_options,
+            document.hash,
+            &document.document,
+            operation.name.as_deref(),
+        )
+    })?;
 
     // 5. Execute: root introspection from the API schema, the rest by the plan.
     let mut response = execute::execute(
@@ -270,6 +350,7 @@ async fn run(
         &plan,
         options.forwarded_headers,
     )
+    .instrument(tracing::debug_span!("graphql.execute"))
     .await?;
     if options.include_query_plan {
         response

@@ -39,6 +39,8 @@ pub fn plan(
         options.enabled_override_labels.clone(),
     );
     cache.get_or_try_insert(key, || {
+        // Inside the caller's `graphql.plan` span (if any): this is a cache miss.
+        tracing::Span::current().record("cache_hit", false);
         planner::plan_with(supergraph, document, operation_name, options)
             .map(Arc::new)
             .map_err(|e| {

@@ -85,19 +85,23 @@ pub fn validate(
 ) -> Result<Arc<ValidatedDocument>, RequestFailure> {
     let hash = DocumentHash::of(query);
     let compute = || {
+        // Inside the caller's `graphql.validate` span (if any): this is a cache miss.
+        tracing::Span::current().record("cache_hit", false);
         let mut parser = Parser::new()
             .recursion_limit(limits.recursion)
             .token_limit(limits.tokens);
-        let ast = parser.parse_ast(query, "query.graphql").map_err(|e| {
-            let code = if parser.recursion_reached() >= limits.recursion {
-                ErrorCode::MaxParserRecursionLimit
-            } else if parser.tokens_reached() >= limits.tokens {
-                ErrorCode::MaxTokensLimit
-            } else {
-                ErrorCode::GraphqlParseFailed
-            };
-            to_errors(&e.errors, code)
-        })?;
+        let ast = tracing::debug_span!("graphql.parse")
+            .in_scope(|| parser.parse_ast(query, "query.graphql"))
+            .map_err(|e| {
+                let code = if parser.recursion_reached() >= limits.recursion {
+                    ErrorCode::MaxParserRecursionLimit
+                } else if parser.tokens_reached() >= limits.tokens {
+                    ErrorCode::MaxTokensLimit
+                } else {
+                    ErrorCode::GraphqlParseFailed
+                };
+                to_errors(&e.errors, code)
+            })?;
         limits::check(&ast, operation_limits)?;
         let document = ast
             .to_executable_validate(schema)

@@ -4,9 +4,11 @@
 //! # Layout
 //! - [`http`]: the pooled keep-alive HTTP client.
 //! - [`error`]: the error type, [`TransportError`].
+//! - [`instrumented`]: the decorator adding spans, trace context and metrics to any client.
 
 pub mod error;
 pub mod http;
+pub mod instrumented;
 
 use std::sync::Arc;
 
@@ -17,6 +19,7 @@ use serde_json::{Map, Value};
 
 pub use error::TransportError;
 pub use http::{HttpClientConfig, HttpSubgraphClient};
+pub use instrumented::InstrumentedClient;
 
 /// A GraphQL request to a subgraph.
 #[derive(Debug, Clone, Serialize)]

@@ -7,14 +7,18 @@
 //!   statements so tests can prove there is no N+1.
 //! - [`auth`]: JWT signing (users service) and verification (every service), JWKS handling and
 //!   the per-request [`auth::AuthContext`].
-//! - [`http`]: the axum router around an async-graphql schema (`/graphql`, `/health`, `/ready`),
+//! - [`http`]: the axum router around an async-graphql schema (`/graphql`, `/health`, `/ready`,
+//!   `/metrics`),
 //!   `serve(listener, router, shutdown)` and the shutdown signal.
 //! - [`config`]: the clap arguments every binary shares (JWKS source, issuer, audience).
 //! - [`money`]: the shared `Money` value type and decimal parsing.
 //! - [`pagination`]: keyset pagination arguments (`first`, `after`).
 //! - [`seed`]: the deterministic demo data plan shared by all four services, so references
 //!   resolve across databases.
-//! - [`telemetry`]: tracing setup (`LOG_FORMAT=json`).
+//! - [`telemetry`]: logs and span export from the standard environment (`LOG_FORMAT=json`,
+//!   `OTEL_EXPORTER_OTLP_ENDPOINT`), and spawning DataLoader batches inside the request's span.
+//! - [`metrics`]: the Prometheus series on `/metrics` (requests, latency, in-flight, database
+//!   pool).
 //! - `testing` (feature `testing`): fresh databases per test on SQLite and PostgreSQL, token
 //!   minting for every failure mode.
 
@@ -24,6 +28,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod metrics;
 pub mod money;
 pub mod pagination;
 pub mod seed;

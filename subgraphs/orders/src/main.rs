@@ -21,7 +21,7 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", orders_subgraph::sdl());
         return Ok(());
     }
-    subgraph_kit::telemetry::init();
+    let _telemetry = subgraph_kit::telemetry::init("orders-subgraph")?;
 
     let db = subgraph_kit::db::connect(&config.database_url)
         .await

@@ -1030,7 +1030,7 @@ async fn database_failures_are_internal_and_say_nothing() {
 async fn health_checks_the_database() {
     for t in databases().await {
         let env = Env::new(t, SeedSize::small()).await;
-        let (status, body) = env.client.get("/health").await;
+        let (status, body) = env.client.get("/ready").await;
         assert_eq!(status, 200, "{:?}: {body}", env.b());
         assert_eq!(body["status"], "ok", "{:?}", env.b());
     }

@@ -31,8 +31,11 @@ pub use schema::{Mutation, ProductsSchema, Query};
 
 /// The executable schema: federation on, the database and the batch loaders in its data.
 pub fn schema(db: DatabaseConnection) -> ProductsSchema {
-    let loaders = DataLoader::new(schema::loader::Loaders::new(db.clone()), tokio::spawn)
-        .max_batch_size(subgraph_kit::LOADER_MAX_BATCH);
+    let loaders = DataLoader::new(
+        schema::loader::Loaders::new(db.clone()),
+        subgraph_kit::telemetry::spawn_in_current_span,
+    )
+    .max_batch_size(subgraph_kit::LOADER_MAX_BATCH);
     schema::builder().data(db).data(loaders).finish()
 }
 

@@ -16,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", products_subgraph::sdl());
         return Ok(());
     }
-    subgraph_kit::telemetry::init();
+    let _telemetry = subgraph_kit::telemetry::init("products-subgraph")?;
 
     let db = subgraph_kit::db::connect(&config.database_url)
         .await

@@ -14,7 +14,7 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", reviews_subgraph::sdl());
         return Ok(());
     }
-    subgraph_kit::telemetry::init();
+    let _telemetry = subgraph_kit::telemetry::init("reviews-subgraph")?;
 
     let db = subgraph_kit::db::connect(&config.database_url)
         .await

@@ -16,7 +16,7 @@ async fn main() -> anyhow::Result<()> {
         print!("{}", users_subgraph::sdl());
         return Ok(());
     }
-    subgraph_kit::telemetry::init();
+    let _telemetry = subgraph_kit::telemetry::init("users-subgraph")?;
 
     let signer = JwtSigner::load_or_create(&config.jwt_private_key_file, config.jwt_settings())
         .with_context(|| {

@@ -964,7 +964,7 @@ async fn database_failures_are_internal_errors_without_database_text() {
                 );
             }
         }
-        let (status, _) = h.client.get("/health").await;
+        let (status, _) = h.client.get("/ready").await;
         assert_eq!(status, 200, "{b:?}: the database itself still answers");
     }
 }

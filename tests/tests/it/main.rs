@@ -2,5 +2,6 @@
 
 mod deploy_files;
 mod graphiql;
+mod observability;
 mod seed_consistency;
 mod through_gateway;

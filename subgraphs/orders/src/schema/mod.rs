@@ -131,7 +131,8 @@ impl Executor for OrdersExecutor {
 }
 
 fn batched<L: Send + Sync + 'static>(loader: L) -> DataLoader<L> {
-    DataLoader::new(loader, tokio::spawn).max_batch_size(LOADER_MAX_BATCH)
+    DataLoader::new(loader, subgraph_kit::telemetry::spawn_in_current_span)
+        .max_batch_size(LOADER_MAX_BATCH)
 }
 
 /// The DataLoader of type `L` from the schema data.

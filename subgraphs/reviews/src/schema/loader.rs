@@ -49,6 +49,7 @@ use subgraph_kit::ApiError;
 use subgraph_kit::ids::{ProductId, ReviewId, UserId};
 use subgraph_kit::pagination::Page;
 use tokio::sync::Notify;
+use tracing::Instrument as _;
 
 use crate::schema::types::Review;
 use crate::service;
@@ -135,25 +136,31 @@ pub fn data_loader(db: DatabaseConnection) -> DataLoader<ReviewsLoader> {
         let opened_by = REQUEST_IDLE
             .try_with(|idle| (idle.clone(), idle.epoch()))
             .ok();
-        tokio::spawn(async move {
-            match opened_by {
-                Some((idle, epoch)) => {
-                    if tokio::time::timeout(IDLE_FALLBACK, idle.passed(epoch))
-                        .await
-                        .is_err()
-                    {
-                        FALLBACKS.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!("reviews batch started without its request's idle signal");
+        tokio::spawn(
+            async move {
+                match opened_by {
+                    Some((idle, epoch)) => {
+                        if tokio::time::timeout(IDLE_FALLBACK, idle.passed(epoch))
+                            .await
+                            .is_err()
+                        {
+                            FALLBACKS.fetch_add(1, Ordering::Relaxed);
+                            tracing::warn!(
+                                "reviews batch started without its request's idle signal"
+                            );
+                        }
                     }
+                    None => tokio::time::sleep(UNSCOPED_DELAY).await,
                 }
-                None => tokio::time::sleep(UNSCOPED_DELAY).await,
+                let handing_over = Arc::new(AtomicBool::new(false));
+                let _guard = HandOverGuard(handing_over.clone());
+                // `load` returning, the DataLoader sending every result and the guard's drop run
+                // in one poll of this task: the hand-over is one synchronous stretch.
+                HANDING_OVER.scope(handing_over, batch).await;
             }
-            let handing_over = Arc::new(AtomicBool::new(false));
-            let _guard = HandOverGuard(handing_over.clone());
-            // `load` returning, the DataLoader sending every result and the guard's drop run
-            // in one poll of this task: the hand-over is one synchronous stretch.
-            HANDING_OVER.scope(handing_over, batch).await;
-        });
+            // In the span of the request that opened the batch: its SQL stays in that trace.
+            .in_current_span(),
+        );
     };
     DataLoader::new(ReviewsLoader { db }, spawner)
         .delay(Duration::ZERO)

@@ -30,8 +30,11 @@ pub(crate) fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema with its service, DataLoader and token signer.
 pub(crate) fn build(service: UserService, signer: Arc<JwtSigner>) -> UsersSchema {
-    let loader = DataLoader::new(UserLoader::new(service.clone()), tokio::spawn)
-        .max_batch_size(LOADER_MAX_BATCH);
+    let loader = DataLoader::new(
+        UserLoader::new(service.clone()),
+        subgraph_kit::telemetry::spawn_in_current_span,
+    )
+    .max_batch_size(LOADER_MAX_BATCH);
     builder().data(service).data(loader).data(signer).finish()
 }
 
