@@ -7,7 +7,8 @@
 //! - [`boot`]: the first supergraph, from a file or composed from live subgraphs.
 //! - [`config`]: `gateway.toml` plus the `TESSERA_…` environment overlay.
 //! - [`http`]: the axum router (GraphQL over HTTP, GraphiQL, health) and `serve`.
-//! - [`pipeline`]: decode → validate → variables → plan → execute.
+//! - [`pipeline`]: decode → validate → authorize → variables → plan → execute.
+//! - [`auth`]: JWT verification, `@authenticated`/`@requiresScopes`/`@policy`, header rules.
 //! - [`introspection`]: `__schema`/`__type` answered from the API schema.
 //! - [`executor`]: runs a plan over a [`transport::SubgraphClient`] and projects the response.
 //! - [`planner`]: pure query planning, from a validated operation to a [`planner::QueryPlan`].
@@ -15,6 +16,7 @@
 //! - [`supergraph::compose`]: Federation v2 composition of subgraph SDLs.
 //! - [`transport`]: subgraph requests (the trait, and the pooled HTTP client).
 
+pub mod auth;
 pub mod boot;
 pub mod config;
 pub mod error;

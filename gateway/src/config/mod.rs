@@ -7,12 +7,16 @@
 //! test keeps it parsing.
 //!
 //! # Layout
-//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`]:
-//!   one section each.
+//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`],
+//!   [`authentication`], [`authorization`], [`headers`], [`introspection`]: one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
+pub mod authentication;
+pub mod authorization;
 pub mod env_overrides;
+pub mod headers;
+pub mod introspection;
 pub mod limits;
 pub mod playground;
 pub mod primitives;
@@ -25,6 +29,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use authentication::{AuthenticationConfig, JwksSourceConfig};
+pub use authorization::{AuthorizationConfig, AuthorizationMode};
+pub use headers::{HeaderRulesConfig, HeadersConfig};
+pub use introspection::IntrospectionConfig;
 pub use limits::LimitsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
@@ -67,6 +75,14 @@ pub struct GatewayConfig {
     pub query_plan: QueryPlanConfig,
     /// The GraphiQL IDE for browsers.
     pub playground: PlaygroundConfig,
+    /// JWT verification of the caller.
+    pub authentication: AuthenticationConfig,
+    /// Enforcement of `@authenticated`, `@requiresScopes` and `@policy`.
+    pub authorization: AuthorizationConfig,
+    /// Which headers subgraph requests carry.
+    pub headers: HeadersConfig,
+    /// Who may introspect the schema.
+    pub introspection: IntrospectionConfig,
 }
 
 impl GatewayConfig {
@@ -144,6 +160,10 @@ mod tests {
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
         assert!(config.playground.enabled);
+        assert_eq!(config.authentication, expected.authentication);
+        assert_eq!(config.authorization, expected.authorization);
+        assert_eq!(config.headers, expected.headers);
+        assert_eq!(config.introspection, expected.introspection);
     }
 
     #[test]
@@ -167,6 +187,34 @@ mod tests {
             ),
             ("query_plan", &["expose"]),
             ("playground", &["enabled", "assets_dir"]),
+            (
+                "authentication",
+                &[
+                    "require",
+                    "header_name",
+                    "header_prefix",
+                    "issuers",
+                    "audiences",
+                    "leeway",
+                    "algorithms",
+                    "url",
+                    "file",
+                    "pem",
+                    "algorithm",
+                    "kid",
+                    "refresh_interval",
+                    "min_refresh_interval",
+                    "timeout",
+                ],
+            ),
+            ("authorization", &["mode", "scopes_claim"]),
+            ("authorization.policies", &[]),
+            (
+                "headers.all",
+                &["propagate", "rename", "claims", "insert", "remove"],
+            ),
+            ("headers.subgraphs.users", &[]),
+            ("introspection", &["enabled", "allow"]),
         ];
         for (section, fields) in sections {
             assert!(

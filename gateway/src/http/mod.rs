@@ -28,7 +28,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 pub use error::HttpError;
-pub use state::{AppState, HttpSettings, LoadError};
+pub use state::{AppState, HttpSettings, LoadError, StateError};
 
 /// The gateway's routes. Tests call it with `oneshot`, or serve it on `127.0.0.1:0`.
 pub fn router(state: AppState) -> Router {

@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use super::client::subgraph_client;
 use super::playground::{Playground, PlaygroundError};
+use crate::auth::{AuthSettings, AuthSetupError};
 use crate::config::{GatewayConfig, SubgraphsConfig};
 use crate::pipeline::validate::ParserLimits;
 use crate::pipeline::{Engine, EngineSettings};
@@ -20,6 +21,15 @@ pub enum LoadError {
     UnknownSubgraphOverride(String),
     #[error(transparent)]
     Client(#[from] TransportError),
+}
+
+/// Why the state could not be built from the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Playground(#[from] PlaygroundError),
+    #[error(transparent)]
+    Auth(#[from] AuthSetupError),
 }
 
 /// HTTP-level settings, fixed at start.
@@ -51,12 +61,16 @@ struct Inner {
     subgraphs: SubgraphsConfig,
     /// `None` when the playground is disabled.
     playground: Option<Playground>,
+    /// Token verification, authorization, introspection and header rules.
+    auth: Arc<AuthSettings>,
 }
 
 impl AppState {
     /// State for `config`, with no schema loaded yet. Fails if local playground assets are
-    /// configured but missing, so a broken IDE is noticed at start, not in the browser.
-    pub fn from_config(config: &GatewayConfig) -> Result<Self, PlaygroundError> {
+    /// configured but missing, so a broken IDE is noticed at start, not in the browser; and
+    /// likewise for unreadable key files, invalid policies or header rules.
+    pub fn from_config(config: &GatewayConfig) -> Result<Self, StateError> {
+        let auth = Arc::new(AuthSettings::from_config(config)?);
         let playground = match (&config.playground.enabled, &config.playground.assets_dir) {
             (false, _) => None,
             (true, None) => Some(Playground::cdn()),
@@ -85,6 +99,7 @@ impl AppState {
                 },
                 subgraphs: config.subgraphs.clone(),
                 playground,
+                auth,
             }),
         })
     }
@@ -135,6 +150,11 @@ impl AppState {
     /// HTTP settings.
     pub fn settings(&self) -> &HttpSettings {
         &self.inner.settings
+    }
+
+    /// Authentication, authorization and header rules.
+    pub fn auth(&self) -> &Arc<AuthSettings> {
+        &self.inner.auth
     }
 
     /// The playground, if enabled.

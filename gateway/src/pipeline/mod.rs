@@ -2,7 +2,8 @@
 //!
 //! 1. [`decode`]: HTTP → [`GraphqlRequest`] (done by the `http` layer, which owns the bytes).
 //! 2. [`validate`]: parse and validate against the API schema, every rule, cached by hash;
-//!    pick the operation.
+//!    pick the operation; then authorization ([`crate::auth`]): introspection rules and
+//!    `@authenticated`/`@requiresScopes`/`@policy`, in reject or filter mode.
 //! 3. [`variables`]: coerce variable values to the operation's types.
 //! 4. [`plan`]: plan the operation, cached by (document, operation name).
 //! 5. [`execute`](mod@execute): answer root introspection from the API schema, run the plan.
@@ -35,6 +36,9 @@ pub use decode::GraphqlRequest;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
+use crate::auth::authorize::{self, Authorized};
+use crate::auth::forward::ForwardingClient;
+use crate::auth::{self, AuthSettings, Caller};
 use crate::error::{ErrorCode, GraphqlError};
 pub use crate::executor::Response;
 use crate::introspection::Introspection;
@@ -56,8 +60,12 @@ pub struct RequestOptions<'a> {
     pub method: HttpMethod,
     /// Put the query plan in `extensions.queryPlan` (header asked for it and config allows it).
     pub include_query_plan: bool,
-    /// Client headers passed on to every subgraph request.
-    pub forwarded_headers: &'a HeaderMap,
+    /// The client's request headers; the `[headers]` rules pick what each subgraph gets.
+    pub client_headers: &'a HeaderMap,
+    /// Authorization, introspection and header rules.
+    pub auth: &'a AuthSettings,
+    /// Who is calling (verified by the HTTP layer).
+    pub caller: &'a Caller,
 }
 
 /// Settings of an [`Engine`], from the `[limits]` config section.
@@ -205,29 +213,71 @@ async fn run(
         validate::select_operation(&document.document, request.operation_name.as_deref())?;
     check_operation_kind(operation, options.method)?;
 
+    // 2b. Authorization: who may introspect, and what the caller may select
+    //     (`@authenticated`, `@requiresScopes`, `@policy`).
+    auth::check_introspection(options.auth, options.caller, &document.document, operation)?;
+    let authorized = authorize::authorize(
+        &engine.supergraph,
+        &document.document,
+        operation,
+        options.auth,
+        options.caller,
+    )?;
+
     // 3. Coerce variables.
     let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
 
     // 4. Plan, once per document and operation.
-    let plan = plan::plan(
-        &engine.supergraph,
-        &engine.plans,
-        &engine.plan_options,
-        document.hash,
-        &document.document,
-        operation.name.as_deref(),
-    )?;
+    let name = operation.name.as_deref();
+    let plan = match &authorized {
+        Authorized::Unchanged => plan::plan(
+            &engine.supergraph,
+            &engine.plans,
+            &engine.plan_options,
+            document.hash,
+            &document.document,
+            name,
+        )?,
+        // Fetch what the filtered document needs, project the client's whole selection: the
+        // removed fields come back as nulls.
+        Authorized::Filtered(filtered) => {
+            let fetch = plan::plan(
+                &engine.supergraph,
+                &engine.plans,
+                &engine.plan_options,
+                filtered.hash,
+                &filtered.document,
+                name,
+            )?;
+            let shape = plan::plan(
+                &engine.supergraph,
+                &engine.plans,
+                &engine.plan_options,
+                filtered.shape_hash,
+                &filtered.shape_document,
+                name,
+            )?;
+            Arc::new(QueryPlan {
+                shape: shape.shape.clone(),
+                ..(*fetch).clone()
+            })
+        }
+    };
 
     // 5. Execute: root introspection from the API schema, the rest by the plan.
-    let mut response = execute::execute(
-        engine,
-        &document,
-        operation,
-        variables,
-        &plan,
-        options.forwarded_headers,
-    )
-    .await?;
+    let client = ForwardingClient {
+        inner: engine.client.as_ref(),
+        rules: &options.auth.headers,
+        client_headers: options.client_headers,
+        claims: options.caller.claims.as_ref(),
+    };
+    let mut response =
+        execute::execute(engine, &document, operation, variables, &plan, &client).await?;
+    if let Authorized::Filtered(filtered) = &authorized
+        && let Some(data) = response.data.as_mut()
+    {
+        filtered.finish(&engine.supergraph, data, &mut response.errors);
+    }
     if options.include_query_plan {
         response
             .extensions
