@@ -686,7 +686,15 @@ impl<'a> Walker<'a> {
             child_provided,
             &[],
             &conditions,
-        )
+        )?;
+        // A composite field needs a selection set even when nothing below it is fetched here
+        // (only `__typename`, which the executor answers from the shape, was selected).
+        if self.groups.arena.nodes[child].children.is_empty() {
+            self.groups
+                .arena
+                .field(child, None, &name!("__typename"), &[], &[]);
+        }
+        Ok(())
     }
 
     /// Resolves a field the current subgraph cannot: through one or more `@key` hops.
