@@ -2,7 +2,7 @@
 //!
 //! A token is verified in this order, and refused at the first failure:
 //! 1. its header's `alg` is one of the configured algorithms (`none` never is);
-//! 2. a key of that algorithm's family (and the token's `kid`, when it names one) exists,
+//! 2. a key of that algorithm's family (and the token's `kid`, when both name one) exists,
 //!    fetching the JWKS again, rate-limited, when the `kid` is unknown;
 //! 3. the signature verifies with one of those keys: a key is only ever used with its own
 //!    family, so an HS256 token "signed" with an RSA public key's bytes fails here;
@@ -160,8 +160,13 @@ impl JwtVerifier {
     }
 
     async fn candidates(&self, alg: Algorithm, kid: Option<&str>) -> Vec<VerifyingKey> {
+        // A key without a `kid` (a PEM, say) is a candidate for every token of its family.
         let matches = |key: &&VerifyingKey| {
-            key.accepts(alg) && kid.is_none_or(|kid| key.kid.as_deref() == Some(kid))
+            key.accepts(alg)
+                && match (kid, key.kid.as_deref()) {
+                    (Some(wanted), Some(have)) => wanted == have,
+                    _ => true,
+                }
         };
         let mut out: Vec<VerifyingKey> = self.local.iter().filter(matches).cloned().collect();
         for remote in &self.remote {
