@@ -1342,3 +1342,81 @@ async fn by_default_only_authorization_reaches_subgraphs() {
     let names: Vec<&str> = headers.keys().map(|k| k.as_str()).collect();
     assert_eq!(names, ["authorization"]);
 }
+
+/// Over real HTTP: the subgraph sees the gateway's own `host`, `content-type` and
+/// `content-length`, never the client's hop-by-hop headers.
+#[tokio::test]
+async fn hop_by_hop_headers_never_reach_a_subgraph_over_http() {
+    let seen: Arc<Mutex<Option<HeaderMap>>> = Arc::default();
+    let record = seen.clone();
+    let handler = move |headers: HeaderMap, axum::Json(body): axum::Json<Value>| {
+        let record = record.clone();
+        async move {
+            *record.lock().expect("lock") = Some(headers);
+            let request: async_graphql::Request =
+                serde_json::from_value(body).expect("a graphql request");
+            let response = Schema::new(AccountsQuery, EmptyMutation, EmptySubscription)
+                .execute(request)
+                .await;
+            axum::Json(serde_json::to_value(&response).expect("json"))
+        }
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let app = Router::new().route("/graphql", axum::routing::post(handler));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let toml = format!(
+        "[subgraphs.overrides.accounts]\nurl = \"http://{addr}/graphql\"\n\
+         [headers.all]\npropagate = [\"authorization\", \"x-request-id\"]\n"
+    );
+    let config = GatewayConfig::from_sources(Some((&toml, std::path::Path::new("t.toml"))), [])
+        .expect("config");
+    let state = AppState::from_config(&config).expect("state");
+    state
+        .load_supergraph_sdl(&supergraph_sdl(ACCOUNTS_SDL))
+        .expect("loads");
+    let router = gateway::router(state);
+    let response = post(
+        &router,
+        &json!({"query": "{ publicInfo }"}),
+        &[
+            ("authorization", "Bearer opaque"),
+            ("x-request-id", "r-9"),
+            ("connection", "x-request-id"),
+            ("keep-alive", "timeout=1"),
+            ("te", "trailers"),
+            ("upgrade", "websocket"),
+            ("proxy-authorization", "Basic eA=="),
+            ("host", "client.example"),
+            ("cookie", "a=b"),
+        ],
+    )
+    .await;
+    assert_eq!(response.json(), json!({"data": {"publicInfo": "hello"}}));
+    let headers = seen.lock().expect("lock").clone().expect("subgraph called");
+    assert_eq!(headers["host"], addr.to_string().as_str());
+    assert_eq!(headers["authorization"], "Bearer opaque");
+    assert_eq!(headers["x-request-id"], "r-9");
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap_or_default()
+            .contains("json")
+    );
+    for name in [
+        "keep-alive",
+        "te",
+        "upgrade",
+        "proxy-authorization",
+        "cookie",
+    ] {
+        assert!(headers.get(name).is_none(), "{name} reached the subgraph");
+    }
+    assert_ne!(
+        headers.get("connection").map(|v| v.as_bytes()),
+        Some(&b"x-request-id"[..])
+    );
+}
