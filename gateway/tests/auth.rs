@@ -1126,7 +1126,19 @@ async fn renamed_directives_are_honoured() {
         supergraph_renamed.contains("@auth "),
         "{supergraph_renamed}"
     );
-    for sdl in [composed, supergraph_renamed] {
+    // Supergraph-side import renames: `import: [{name: "@requiresScopes", as: "@scopes"}]`.
+    let supergraph_imported = composed
+        .replace(
+            r#"url: "https://specs.apollo.dev/requiresScopes/v0.1""#,
+            r#"url: "https://specs.apollo.dev/requiresScopes/v0.1", import: [{name: "@requiresScopes", as: "@scopes"}]"#,
+        )
+        .replace("@requiresScopes(", "@scopes(")
+        .replace("directive @requiresScopes", "directive @scopes");
+    assert!(
+        supergraph_imported.contains("@scopes("),
+        "{supergraph_imported}"
+    );
+    for sdl in [composed, supergraph_renamed, supergraph_imported] {
         let app = App::serving(&filter_config(), &sdl);
         let body = app
             .query("{ me { name } users { name } }", &[])

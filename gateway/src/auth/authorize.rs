@@ -489,6 +489,7 @@ impl Filtered {
             return;
         };
         let mut walker = ErrorWalker {
+            steps: 0,
             filtered: self,
             supergraph,
             schema: supergraph.api_schema(),
@@ -505,7 +506,14 @@ impl Filtered {
     }
 }
 
+/// Most (selection, object) visits of the error walk. The planner's budget already bounds the
+/// document; this bounds the product with the data, so a reused-fragment bomb over a long
+/// list cannot turn error reporting into the expensive part. Past it, errors stop being
+/// added (the data is already right).
+const MAX_WALK_STEPS: usize = 1_000_000;
+
 struct ErrorWalker<'a> {
+    steps: usize,
     filtered: &'a Filtered,
     supergraph: &'a Supergraph,
     schema: &'a Valid<Schema>,
@@ -554,6 +562,10 @@ impl ErrorWalker<'_> {
         object: &Map<String, Value>,
     ) {
         for selection in &set.selections {
+            self.steps += 1;
+            if self.steps > MAX_WALK_STEPS {
+                return;
+            }
             match selection {
                 Selection::Field(field) => {
                     let key = field.response_key();

@@ -122,6 +122,14 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
+        for policy in supergraph.security().policy_names() {
+            if !self.inner.auth.policies.contains_key(policy) {
+                tracing::warn!(
+                    policy,
+                    "the supergraph's @policy names a policy [authorization.policies] does not define: it is never satisfied"
+                );
+            }
+        }
         let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
         self.set_engine(engine.clone());
         engine

@@ -51,6 +51,16 @@ impl Security {
         self.types.is_empty() && self.fields.is_empty()
     }
 
+    /// Every policy name `@policy` uses, so unknown ones can be reported once at load.
+    pub fn policy_names(&self) -> std::collections::BTreeSet<&str> {
+        self.types
+            .values()
+            .chain(self.fields.values().flat_map(HashMap::values))
+            .flat_map(|r| r.policies.iter().flatten().flatten())
+            .map(String::as_str)
+            .collect()
+    }
+
     /// The requirement of a type, if any.
     pub fn of_type(&self, ty: &str) -> Option<&Requirement> {
         self.types.get(ty)
