@@ -147,6 +147,11 @@ impl HeaderRules {
         })
     }
 
+    /// Subgraph names that have their own rules.
+    pub fn subgraph_names(&self) -> impl Iterator<Item = &str> {
+        self.subgraphs.keys().map(String::as_str)
+    }
+
     /// The headers a request to `subgraph` carries.
     pub fn headers_for(
         &self,

@@ -291,6 +291,55 @@ mod tests {
     }
 
     #[test]
+    fn auth_sections_load_from_file_and_environment() {
+        let file = r#"
+            [authentication]
+            require = true
+            leeway = "5s"
+            [[authentication.jwks]]
+            url = "https://issuer.example/jwks.json"
+            min_refresh_interval = "1m"
+            [authorization.policies]
+            admin = 'claim:role == "admin"'
+            [headers.subgraphs.users]
+            remove = ["authorization"]
+        "#;
+        let config = GatewayConfig::from_sources(
+            Some((file, Path::new("g.toml"))),
+            env(&[
+                ("TESSERA_AUTHORIZATION__MODE", "reject"),
+                ("TESSERA_INTROSPECTION__ENABLED", "false"),
+            ]),
+        )
+        .expect("parse");
+        assert!(config.authentication.require);
+        assert_eq!(config.authentication.leeway, Duration::from_secs(5));
+        assert_eq!(
+            config.authentication.jwks[0].min_refresh_interval,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            config.authentication.jwks[0].refresh_interval,
+            Duration::from_secs(300)
+        );
+        assert_eq!(config.authorization.mode, AuthorizationMode::Reject);
+        assert!(!config.introspection.enabled);
+        assert_eq!(config.headers.subgraphs["users"].remove, ["authorization"]);
+        // The default `[headers.all]` survives a file that only adds per-subgraph rules.
+        assert_eq!(config.headers.all.propagate, ["authorization"]);
+
+        for (file, needle) in [
+            ("[authorization]\nmode = \"deny\"\n", "deny"),
+            ("[[authentication.jwks]]\nurl = \"ftp://x\"\n", "ftp"),
+            ("[authentication]\nleeway = \"5\"\n", "5"),
+        ] {
+            let err =
+                GatewayConfig::from_sources(Some((file, Path::new("g.toml"))), []).unwrap_err();
+            assert!(err.to_string().contains(needle), "{file}: {err}");
+        }
+    }
+
+    #[test]
     fn unknown_fields_are_refused_with_their_name() {
         let err = GatewayConfig::from_sources(
             Some(("[server]\nlisen = \"x\"\n", Path::new("g.toml"))),

@@ -130,6 +130,14 @@ impl AppState {
                 );
             }
         }
+        for name in self.inner.auth.headers.subgraph_names() {
+            if supergraph.subgraph_id(name).is_none() {
+                tracing::warn!(
+                    subgraph = name,
+                    "[headers.subgraphs] names a subgraph the supergraph does not have"
+                );
+            }
+        }
         let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
         self.set_engine(engine.clone());
         engine
