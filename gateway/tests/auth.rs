@@ -899,6 +899,23 @@ async fn reject_mode_fails_the_operation_before_any_subgraph() {
         "FORBIDDEN"
     );
 
+    // Types (in a union) and scopes are refused the same way, one error per field.
+    let response = app
+        .query(
+            "{ search { ... on Secret { id code } ... on Post { title } } adminStats { count } }",
+            &[],
+        )
+        .await;
+    assert_eq!(response.status, 403, "{}", response.text());
+    let messages: Vec<String> = response.json()["errors"]
+        .as_array()
+        .map(|e| e.iter().map(|e| e["message"].to_string()).collect())
+        .unwrap_or_default();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    assert!(messages[0].contains("Secret.id") && messages[1].contains("Secret.code"));
+    assert!(messages[2].contains("Query.adminStats"));
+    assert_eq!(app.subgraphs.calls(), 0);
+
     let response = app
         .query_as("{ me { name } }", &token(Algorithm::RS256, json!({})))
         .await;
