@@ -26,7 +26,8 @@ use std::time::Duration;
 use apollo_compiler::ExecutableDocument;
 use axum::http::HeaderMap;
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
-use gateway::config::LimitsConfig;
+use gateway::auth::{AuthSettings, Caller};
+use gateway::config::{GatewayConfig, LimitsConfig};
 use gateway::executor::{ExecutionRequest, Response, execute};
 use gateway::pipeline::plan::PlanCache;
 use gateway::pipeline::validate::DocumentHash;
@@ -133,10 +134,14 @@ fn bench_query(c: &mut Criterion) {
         query: BENCH_QUERY.to_owned(),
         ..GraphqlRequest::default()
     };
+    let auth = AuthSettings::from_config(&GatewayConfig::default()).expect("default auth");
+    let caller = Caller::anonymous();
     let options = RequestOptions {
         method: HttpMethod::Post,
         include_query_plan: false,
-        forwarded_headers: &headers,
+        client_headers: &headers,
+        auth: &auth,
+        caller: &caller,
     };
     let warm = rt.block_on(pipeline::execute(&engine, request.clone(), options));
     assert_eq!(

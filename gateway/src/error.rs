@@ -118,7 +118,7 @@ pub struct Location {
 }
 
 /// One element of a response path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum PathSegment {
     Key(String),

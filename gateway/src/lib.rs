@@ -7,7 +7,8 @@
 //! - [`boot`]: the first supergraph, from a file or composed from live subgraphs.
 //! - [`config`]: `gateway.toml` plus the `TESSERA_…` environment overlay.
 //! - [`http`]: the axum router (GraphQL over HTTP, GraphiQL, health) and `serve`.
-//! - [`pipeline`]: decode → validate → variables → plan → execute.
+//! - [`pipeline`]: decode → validate → authorize → variables → plan → execute.
+//! - [`auth`]: JWT verification, `@authenticated`/`@requiresScopes`/`@policy`, header rules.
 //! - [`introspection`]: `__schema`/`__type` answered from the API schema.
 //! - [`executor`]: runs a plan over a [`transport::SubgraphClient`] and projects the response.
 //! - [`planner`]: pure query planning, from a validated operation to a [`planner::QueryPlan`].
@@ -16,6 +17,7 @@
 //! - [`transport`]: subgraph requests (the trait, and the pooled HTTP client).
 //! - [`telemetry`]: log and span export settings, and the gateway's Prometheus series.
 
+pub mod auth;
 pub mod boot;
 pub mod config;
 pub mod error;

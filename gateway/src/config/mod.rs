@@ -8,16 +8,20 @@
 //!
 //! # Layout
 //! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`],
-//!   [`override_labels`], [`playground`], [`csrf`], [`telemetry`], [`metrics`], [`readiness`]:
-//!   one section each.
+//!   [`override_labels`], [`playground`], [`csrf`], [`telemetry`], [`metrics`], [`readiness`],
+//!   [`authentication`], [`authorization`], [`headers`], [`introspection`]: one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
+pub mod authentication;
+pub mod authorization;
 pub mod csrf;
 pub mod env_overrides;
+pub mod headers;
+pub mod introspection;
 pub mod limits;
-pub mod override_labels;
 pub mod metrics;
+pub mod override_labels;
 pub mod playground;
 pub mod primitives;
 pub mod query_plan;
@@ -31,10 +35,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use authentication::{AuthenticationConfig, JwksSourceConfig};
+pub use authorization::{AuthorizationConfig, AuthorizationMode};
 pub use csrf::CsrfConfig;
+pub use headers::{HeaderRulesConfig, HeadersConfig};
+pub use introspection::IntrospectionConfig;
 pub use limits::LimitsConfig;
-pub use override_labels::OverrideLabelsConfig;
 pub use metrics::MetricsConfig;
+pub use override_labels::OverrideLabelsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
 pub use readiness::ReadinessConfig;
@@ -88,6 +96,14 @@ pub struct GatewayConfig {
     pub metrics: MetricsConfig,
     /// What `/ready` checks.
     pub readiness: ReadinessConfig,
+    /// JWT verification of the caller.
+    pub authentication: AuthenticationConfig,
+    /// Enforcement of `@authenticated`, `@requiresScopes` and `@policy`.
+    pub authorization: AuthorizationConfig,
+    /// Which headers subgraph requests carry.
+    pub headers: HeadersConfig,
+    /// Who may introspect the schema.
+    pub introspection: IntrospectionConfig,
 }
 
 impl GatewayConfig {
@@ -170,6 +186,10 @@ mod tests {
         assert_eq!(config.telemetry, expected.telemetry);
         assert_eq!(config.metrics, expected.metrics);
         assert_eq!(config.readiness, expected.readiness);
+        assert_eq!(config.authentication, expected.authentication);
+        assert_eq!(config.authorization, expected.authorization);
+        assert_eq!(config.headers, expected.headers);
+        assert_eq!(config.introspection, expected.introspection);
     }
 
     #[test]
@@ -212,6 +232,34 @@ mod tests {
             ),
             ("metrics", &["enabled", "max_operation_names"]),
             ("readiness", &["check_subgraphs", "subgraph_timeout"]),
+            (
+                "authentication",
+                &[
+                    "require",
+                    "header_name",
+                    "header_prefix",
+                    "issuers",
+                    "audiences",
+                    "leeway",
+                    "algorithms",
+                    "url",
+                    "file",
+                    "pem",
+                    "algorithm",
+                    "kid",
+                    "refresh_interval",
+                    "min_refresh_interval",
+                    "timeout",
+                ],
+            ),
+            ("authorization", &["mode", "scopes_claim"]),
+            ("authorization.policies", &[]),
+            (
+                "headers.all",
+                &["propagate", "rename", "claims", "insert", "remove"],
+            ),
+            ("headers.subgraphs.users", &[]),
+            ("introspection", &["enabled", "allow"]),
         ];
         for (section, fields) in sections {
             assert!(
@@ -285,6 +333,55 @@ mod tests {
         assert_eq!(config.server.listen.port(), 2);
         assert!(!config.query_plan.expose);
         assert_eq!(config.subgraphs.timeout, Duration::from_secs(9));
+    }
+
+    #[test]
+    fn auth_sections_load_from_file_and_environment() {
+        let file = r#"
+            [authentication]
+            require = true
+            leeway = "5s"
+            [[authentication.jwks]]
+            url = "https://issuer.example/jwks.json"
+            min_refresh_interval = "1m"
+            [authorization.policies]
+            admin = 'claim:role == "admin"'
+            [headers.subgraphs.users]
+            remove = ["authorization"]
+        "#;
+        let config = GatewayConfig::from_sources(
+            Some((file, Path::new("g.toml"))),
+            env(&[
+                ("TESSERA_AUTHORIZATION__MODE", "reject"),
+                ("TESSERA_INTROSPECTION__ENABLED", "false"),
+            ]),
+        )
+        .expect("parse");
+        assert!(config.authentication.require);
+        assert_eq!(config.authentication.leeway, Duration::from_secs(5));
+        assert_eq!(
+            config.authentication.jwks[0].min_refresh_interval,
+            Duration::from_secs(60)
+        );
+        assert_eq!(
+            config.authentication.jwks[0].refresh_interval,
+            Duration::from_secs(300)
+        );
+        assert_eq!(config.authorization.mode, AuthorizationMode::Reject);
+        assert!(!config.introspection.enabled);
+        assert_eq!(config.headers.subgraphs["users"].remove, ["authorization"]);
+        // The default `[headers.all]` survives a file that only adds per-subgraph rules.
+        assert_eq!(config.headers.all.propagate, ["authorization"]);
+
+        for (file, needle) in [
+            ("[authorization]\nmode = \"deny\"\n", "deny"),
+            ("[[authentication.jwks]]\nurl = \"ftp://x\"\n", "ftp"),
+            ("[authentication]\nleeway = \"5\"\n", "5"),
+        ] {
+            let err =
+                GatewayConfig::from_sources(Some((file, Path::new("g.toml"))), []).unwrap_err();
+            assert!(err.to_string().contains(needle), "{file}: {err}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::error::HttpError;
 use super::negotiate::{ResponseFormat, negotiate, wants_html};
 use super::state::AppState;
+use crate::auth::{self, AuthError};
 use crate::error::ErrorCode;
 use crate::pipeline::decode::{self, DecodedBody};
 use crate::pipeline::{self, HttpMethod, Outcome, RequestFailure, RequestOptions};
@@ -51,11 +52,16 @@ pub async fn post(
     let Some(engine) = state.engine() else {
         return HttpError::NotReady.respond(format);
     };
-    let forwarded = forwarded_headers(&headers);
+    let caller = match state.auth().authenticate(&headers).await {
+        Ok(caller) => caller,
+        Err(e) => return unauthenticated(&e, format),
+    };
     let options = RequestOptions {
         method: HttpMethod::Post,
         include_query_plan: include_query_plan(&state, &headers),
-        forwarded_headers: &forwarded,
+        client_headers: &headers,
+        auth: state.auth(),
+        caller: &caller,
     };
     match decoded {
         DecodedBody::Single(request) => {
@@ -108,11 +114,16 @@ pub async fn get(
     let Some(engine) = state.engine() else {
         return HttpError::NotReady.respond(format);
     };
-    let forwarded = forwarded_headers(&headers);
+    let caller = match state.auth().authenticate(&headers).await {
+        Ok(caller) => caller,
+        Err(e) => return unauthenticated(&e, format),
+    };
     let options = RequestOptions {
         method: HttpMethod::Get,
         include_query_plan: include_query_plan(&state, &headers),
-        forwarded_headers: &forwarded,
+        client_headers: &headers,
+        auth: state.auth(),
+        caller: &caller,
     };
     let outcome = pipeline::execute(&engine, request, options).await;
     respond(&outcome, format)
@@ -171,14 +182,20 @@ fn include_query_plan(state: &AppState, headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-/// Headers passed on to subgraphs: `authorization` only. Identity flows to the subgraphs,
-/// which verify the token themselves; nothing else the client sends reaches them.
-fn forwarded_headers(headers: &HeaderMap) -> HeaderMap {
-    let mut forwarded = HeaderMap::new();
-    if let Some(value) = headers.get(header::AUTHORIZATION) {
-        forwarded.insert(header::AUTHORIZATION, value.clone());
-    }
-    forwarded
+/// A refused token: 401 with `UNAUTHENTICATED` and `WWW-Authenticate` (RFC 6750), whatever
+/// the format, as no GraphQL request was run. Nothing reaches a subgraph.
+fn unauthenticated(error: &AuthError, format: ResponseFormat) -> Response {
+    let body = serde_json::json!({ "errors": [auth::unauthenticated(error)] });
+    let mut response = json_response(StatusCode::UNAUTHORIZED, format, &body);
+    let challenge = match error {
+        AuthError::Missing(_) => "Bearer",
+        _ => "Bearer error=\"invalid_token\"",
+    };
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(challenge),
+    );
+    response
 }
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use super::client::subgraph_client;
 use super::csrf::CsrfPolicy;
 use super::playground::{Playground, PlaygroundError};
+use crate::auth::{AuthSettings, AuthSetupError};
 use crate::config::{GatewayConfig, ReadinessConfig, SubgraphsConfig};
 use crate::pipeline::{Engine, EngineSettings};
 use crate::supergraph::{Supergraph, SupergraphError};
@@ -29,6 +30,8 @@ pub enum StateError {
     Playground(#[from] PlaygroundError),
     #[error("{0}")]
     Csrf(String),
+    #[error(transparent)]
+    Auth(#[from] AuthSetupError),
 }
 
 /// HTTP-level settings, fixed at start.
@@ -71,12 +74,16 @@ struct Inner {
     /// The subgraph client of the current engine, unobserved: readiness probes go through it
     /// so they do not count as subgraph traffic.
     probe_client: RwLock<Option<Arc<dyn SubgraphClient>>>,
+    /// Token verification, authorization, introspection and header rules.
+    auth: Arc<AuthSettings>,
 }
 
 impl AppState {
     /// State for `config`, with no schema loaded yet. Fails if local playground assets are
-    /// configured but missing, so a broken IDE is noticed at start, not in the browser.
+    /// configured but missing, so a broken IDE is noticed at start, not in the browser; and
+    /// likewise for unreadable key files, invalid policies or header rules.
     pub fn from_config(config: &GatewayConfig) -> Result<Self, StateError> {
+        let auth = Arc::new(AuthSettings::from_config(config)?);
         let playground = match (&config.playground.enabled, &config.playground.assets_dir) {
             (false, _) => None,
             (true, None) => Some(Playground::cdn()),
@@ -102,6 +109,7 @@ impl AppState {
                 playground,
                 metrics: Arc::new(GatewayMetrics::new(&config.metrics)),
                 probe_client: RwLock::new(None),
+                auth,
             }),
         })
     }
@@ -124,6 +132,22 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
+        for policy in supergraph.security().policy_names() {
+            if !self.inner.auth.policies.contains_key(policy) {
+                tracing::warn!(
+                    policy,
+                    "the supergraph's @policy names a policy [authorization.policies] does not define: it is never satisfied"
+                );
+            }
+        }
+        for name in self.inner.auth.headers.subgraph_names() {
+            if supergraph.subgraph_id(name).is_none() {
+                tracing::warn!(
+                    subgraph = name,
+                    "[headers.subgraphs] names a subgraph the supergraph does not have"
+                );
+            }
+        }
         let metrics = &self.inner.metrics;
         for subgraph in supergraph.subgraphs() {
             // No breaker exists yet: every subgraph is reported closed (requests flow).
@@ -181,6 +205,11 @@ impl AppState {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    /// Authentication, authorization and header rules.
+    pub fn auth(&self) -> &Arc<AuthSettings> {
+        &self.inner.auth
     }
 
     /// The playground, if enabled.

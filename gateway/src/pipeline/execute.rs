@@ -13,15 +13,16 @@ use crate::error::ErrorCode;
 use crate::executor::{self, ExecutionRequest};
 use crate::introspection::object_to_serde;
 use crate::planner::QueryPlan;
+use crate::transport::SubgraphClient;
 
-/// Runs `operation` with its coerced `variables` by `plan`.
+/// Runs `operation` with its coerced `variables` by `plan`, calling subgraphs through `client`.
 pub async fn execute(
     engine: &Engine,
     document: &ValidatedDocument,
     operation: &Operation,
     variables: Valid<JsonMap>,
     plan: &QueryPlan,
-    forwarded_headers: &HeaderMap,
+    client: &dyn SubgraphClient,
 ) -> Result<Response, RequestFailure> {
     let introspection = engine
         .introspection
@@ -37,9 +38,10 @@ pub async fn execute(
         plan,
         supergraph: &engine.supergraph,
         variables: &variables,
-        client: engine.client.as_ref(),
+        client,
         introspection: introspection.as_ref().map(|i| &i.data),
-        headers: forwarded_headers,
+        // `client` sets each subgraph request's headers from the `[headers]` rules.
+        headers: &HeaderMap::new(),
     })
     .await;
     if let Some(introspection) = introspection {

@@ -2,7 +2,9 @@
 //!
 //! 1. [`decode`]: HTTP → [`GraphqlRequest`] (done by the `http` layer, which owns the bytes).
 //! 2. [`validate`]: parse, check the [operation limits](limits), validate against the API
-//!    schema with every rule, cached by hash; pick the operation.
+//!    schema with every rule, cached by hash; pick the operation; then authorization
+//!    ([`crate::auth`]): introspection rules and `@authenticated`/`@requiresScopes`/`@policy`,
+//!    in reject or filter mode.
 //! 3. [`variables`]: coerce variable values to the operation's types.
 //! 4. [`plan`]: plan the operation, cached by (document, operation name).
 //! 5. [`execute`](mod@execute): answer root introspection from the API schema, run the plan.
@@ -19,8 +21,8 @@
 pub mod cache;
 pub mod decode;
 pub mod execute;
-pub mod limits;
 pub mod labels;
+pub mod limits;
 pub mod plan;
 pub mod validate;
 pub mod variables;
@@ -44,6 +46,9 @@ use limits::OperationLimits;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
+use crate::auth::authorize::{self, Authorized};
+use crate::auth::forward::ForwardingClient;
+use crate::auth::{self, AuthSettings, Caller};
 use crate::config::{LimitsConfig, OverrideLabelsConfig};
 use crate::error::{ErrorCode, GraphqlError};
 pub use crate::executor::Response;
@@ -68,8 +73,12 @@ pub struct RequestOptions<'a> {
     pub method: HttpMethod,
     /// Put the query plan in `extensions.queryPlan` (header asked for it and config allows it).
     pub include_query_plan: bool,
-    /// Client headers passed on to every subgraph request.
-    pub forwarded_headers: &'a HeaderMap,
+    /// The client's request headers; the `[headers]` rules pick what each subgraph gets.
+    pub client_headers: &'a HeaderMap,
+    /// Authorization, introspection and header rules.
+    pub auth: &'a AuthSettings,
+    /// Who is calling (verified by the HTTP layer).
+    pub caller: &'a Caller,
 }
 
 /// Settings of an [`Engine`], from the `[limits]` and `[override_labels]` config sections.
@@ -322,6 +331,17 @@ async fn run(
     );
     check_operation_kind(operation, options.method)?;
 
+    // 2b. Authorization: who may introspect, and what the caller may select
+    //     (`@authenticated`, `@requiresScopes`, `@policy`).
+    auth::check_introspection(options.auth, options.caller, &document.document, operation)?;
+    let authorized = authorize::authorize(
+        &engine.supergraph,
+        &document.document,
+        operation,
+        options.auth,
+        options.caller,
+    )?;
+
     // 3. Coerce variables.
     let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
 
@@ -330,28 +350,60 @@ async fn run(
         enabled_override_labels: engine.override_labels.resolve(),
         ..engine.plan_options.clone()
     };
-    let plan = tracing::debug_span!("graphql.plan", cache_hit = true).in_scope(|| {
-        plan::plan(
-            &engine.supergraph,
-            &engine.plans,
-            &plan_options,
-            document.hash,
-            &document.document,
-            operation.name.as_deref(),
-        )
+    let name = operation.name.as_deref();
+    let planning = tracing::debug_span!("graphql.plan", cache_hit = true);
+    let plan = planning.in_scope(|| -> Result<Arc<QueryPlan>, RequestFailure> {
+        Ok(match &authorized {
+            Authorized::Unchanged => plan::plan(
+                &engine.supergraph,
+                &engine.plans,
+                &plan_options,
+                document.hash,
+                &document.document,
+                name,
+            )?,
+            // Fetch what the filtered document needs, project the client's whole selection: the
+            // removed fields come back as nulls.
+            Authorized::Filtered(filtered) => {
+                let fetch = plan::plan(
+                    &engine.supergraph,
+                    &engine.plans,
+                    &plan_options,
+                    filtered.hash,
+                    &filtered.document,
+                    name,
+                )?;
+                let shape = plan::plan(
+                    &engine.supergraph,
+                    &engine.plans,
+                    &plan_options,
+                    filtered.shape_hash,
+                    &filtered.shape_document,
+                    name,
+                )?;
+                Arc::new(QueryPlan {
+                    shape: shape.shape.clone(),
+                    ..(*fetch).clone()
+                })
+            }
+        })
     })?;
 
     // 5. Execute: root introspection from the API schema, the rest by the plan.
-    let mut response = execute::execute(
-        engine,
-        &document,
-        operation,
-        variables,
-        &plan,
-        options.forwarded_headers,
-    )
-    .instrument(tracing::debug_span!("graphql.execute"))
-    .await?;
+    let client = ForwardingClient {
+        inner: engine.client.as_ref(),
+        rules: &options.auth.headers,
+        client_headers: options.client_headers,
+        claims: options.caller.claims.as_ref(),
+    };
+    let mut response = execute::execute(engine, &document, operation, variables, &plan, &client)
+        .instrument(tracing::debug_span!("graphql.execute"))
+        .await?;
+    if let Authorized::Filtered(filtered) = &authorized
+        && let Some(data) = response.data.as_mut()
+    {
+        filtered.finish(&engine.supergraph, data, &mut response.errors);
+    }
     if options.include_query_plan {
         response
             .extensions

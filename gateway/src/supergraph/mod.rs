@@ -8,6 +8,7 @@
 //! - `build`: reading the join directives into the model.
 //! - `api_schema`: the supergraph minus format specs and `@inaccessible` elements.
 //! - [`error`]: the error type, [`SupergraphError`].
+//! - [`security`]: `@authenticated`/`@requiresScopes`/`@policy` requirements.
 //! - [`compose`]: Federation v2 composition of subgraph SDLs into a supergraph SDL.
 //!
 //! Accepted input: Federation 2 supergraphs with `@link` to join v0.2–v0.5 (Apollo's and
@@ -21,6 +22,7 @@ pub mod error;
 pub mod ids;
 mod link;
 pub mod model;
+pub mod security;
 
 use std::collections::HashMap;
 
@@ -33,6 +35,7 @@ pub use ids::{FieldId, SubgraphId, TypeId};
 pub use model::{
     ContextArgument, FieldInGraph, FieldInfo, Key, SubgraphInfo, TypeInGraph, TypeInfo, TypeKind,
 };
+pub use security::{Requirement, Security};
 
 /// A loaded supergraph. Immutable: share it behind an `Arc` and swap the whole value on reload.
 #[derive(Debug)]
@@ -48,6 +51,7 @@ pub struct Supergraph {
     query: TypeId,
     mutation: Option<TypeId>,
     subscription: Option<TypeId>,
+    security: Security,
 }
 
 impl Supergraph {
@@ -61,6 +65,7 @@ impl Supergraph {
         let model = build::build(&schema, &links)?;
         let api_schema =
             api_schema::derive(&schema, &links, model.inaccessible_directive.as_deref())?;
+        let security = Security::read(&schema, &links);
         let subgraph_index = model
             .subgraphs
             .iter()
@@ -79,6 +84,7 @@ impl Supergraph {
             query: model.query,
             mutation: model.mutation,
             subscription: model.subscription,
+            security,
         })
     }
 
@@ -90,6 +96,11 @@ impl Supergraph {
     /// The schema clients see: validation and introspection use this one.
     pub fn api_schema(&self) -> &Valid<Schema> {
         &self.api_schema
+    }
+
+    /// `@authenticated`, `@requiresScopes` and `@policy` requirements, by type and field.
+    pub fn security(&self) -> &Security {
+        &self.security
     }
 
     /// The join spec version, `(0, 3)` for join v0.3.
