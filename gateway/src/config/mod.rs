@@ -143,6 +143,7 @@ mod tests {
         assert_eq!(config.query_plan, expected.query_plan);
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
+        assert_eq!(config.subgraphs.deduplicate, expected.subgraphs.deduplicate);
         assert!(config.playground.enabled);
     }
 
@@ -152,7 +153,7 @@ mod tests {
         let sections: &[(&str, &[&str])] = &[
             ("server", &["listen", "body_limit"]),
             ("supergraph", &["path"]),
-            ("subgraphs", &["timeout", "url"]),
+            ("subgraphs", &["timeout", "deduplicate", "url"]),
             (
                 "limits",
                 &[
