@@ -3,6 +3,8 @@
 #
 #   bench/compare.sh [ROUNDS] [DURATION_SECONDS]        (defaults: 3 rounds of 30 s)
 #
+# GATEWAYS="tessera" measures Tessera (and the monolith) alone; the default is both gateways.
+#
 # - Builds `bench` and `tessera-gateway` (release) and, when missing, installs Hive Router
 #   0.2.0 from crates.io into $HIVE_ROOT (default /work/tools/hive) the documented way.
 # - Starts the four subgraphs once; CPU pinning (taskset) puts the gateway under test alone on
@@ -28,7 +30,7 @@ HIVE_TARGET="${HIVE_TARGET:-/work/target/hive}"
 TARGET="${CARGO_TARGET_DIR:-target}"
 RESULTS="${RESULTS:-$TARGET/bench-results-$(date +%Y%m%d-%H%M%S).jsonl}"
 WORK="$(mktemp -d)"
-PORT=4100
+PORT=4800
 
 pids=()
 cleanup() {
@@ -43,8 +45,11 @@ cargo build --release -q -p bench -p gateway
 BENCH="$TARGET/release/bench"
 TESSERA="$TARGET/release/tessera-gateway"
 
+GATEWAYS="${GATEWAYS:-tessera hive-router}"
+runs() { [[ " $GATEWAYS " == *" $1 "* ]]; }
+
 HIVE="$HIVE_ROOT/bin/hive_router"
-if [ ! -x "$HIVE" ]; then
+if runs hive-router && [ ! -x "$HIVE" ]; then
   echo "compare: installing Hive Router 0.2.0 into $HIVE_ROOT (about 12 minutes of CPU)" >&2
   CARGO_TARGET_DIR="$HIVE_TARGET" nice -n 10 cargo install --locked hive-router@0.2.0 \
     --features graphiql --root "$HIVE_ROOT"
@@ -67,7 +72,7 @@ stop() { # pid
 
 taskset -c "$OTHER_CPU" "$BENCH" subgraphs >"$WORK/subgraphs.log" 2>&1 &
 pids+=($!)
-wait_ready http://127.0.0.1:4204/graphql
+wait_ready http://127.0.0.1:4814/graphql
 
 cat >"$WORK/tessera-dedup.toml" <<TOML
 [server]
@@ -110,14 +115,19 @@ measure() { # name mode round pid
 
 for round in $(seq 1 "$ROUNDS"); do
   for mode in dedup no-dedup; do
-    RUST_LOG=warn taskset -c "$GATEWAY_CPU" "$TESSERA" --config "$WORK/tessera-$mode.toml" \
+    if runs tessera; then
+    RUST_LOG=warn,tessera_gateway=info taskset -c "$GATEWAY_CPU" "$TESSERA" --config "$WORK/tessera-$mode.toml" \
       >"$WORK/tessera.log" 2>&1 &
     pid=$!
     pids+=($pid)
     wait_ready "http://127.0.0.1:$PORT/graphql"
     measure tessera "$mode" "$round" "$pid"
     stop "$pid"
+    grep -o 'cache statistics.*' "$WORK/tessera.log" | sed "s/^/tessera [$mode] round $round: /" \
+      | tee -a "$RESULTS.caches" || true
+    fi
 
+    if runs hive-router; then
     ROUTER_CONFIG_FILE_PATH="$WORK/hive-$mode.yaml" taskset -c "$GATEWAY_CPU" "$HIVE" \
       >"$WORK/hive.log" 2>&1 &
     pid=$!
@@ -125,6 +135,7 @@ for round in $(seq 1 "$ROUNDS"); do
     wait_ready "http://127.0.0.1:$PORT/graphql"
     measure hive-router "$mode" "$round" "$pid"
     stop "$pid"
+    fi
   done
 done
 

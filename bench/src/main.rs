@@ -33,12 +33,12 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1")]
         host: IpAddr,
         /// Port of accounts; products, inventory and reviews take the next three.
-        #[arg(long, default_value_t = 4201)]
+        #[arg(long, default_value_t = 4811)]
         base_port: u16,
     },
     /// Serve the same API from one async-graphql server over the same data (no gateway).
     Monolith {
-        #[arg(long, default_value = "127.0.0.1:4200")]
+        #[arg(long, default_value = "127.0.0.1:4810")]
         listen: SocketAddr,
     },
     /// Print the expected response to the query.

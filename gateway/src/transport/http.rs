@@ -55,7 +55,9 @@ pub struct HttpSubgraphClient {
 #[derive(Debug)]
 struct Inner {
     client: reqwest::Client,
-    urls: HashMap<String, String>,
+    /// Parsed once here rather than on every request (`None` if it does not parse: requests
+    /// to that subgraph then fail, the others are served). The string form is for errors.
+    urls: HashMap<String, (Option<reqwest::Url>, String)>,
     max_response_bytes: usize,
     /// `None` when deduplication is off.
     in_flight: Option<InFlight>,
@@ -89,16 +91,21 @@ struct EntryGuard<'a> {
     id: u64,
 }
 
+impl InFlight {
+    /// Forgets call `id` of `key`, unless a newer call took the key meanwhile.
+    fn remove(&self, key: &InFlightKey, id: u64) {
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        if calls.get(key).is_some_and(|(current, _)| *current == id) {
+            calls.remove(key);
+        }
+    }
+}
+
+/// A leader dropped before its answer arrived (its client went away) must not leave the
+/// entry behind; waiters still hold the call and drive it themselves.
 impl Drop for EntryGuard<'_> {
     fn drop(&mut self) {
-        let mut calls = self
-            .in_flight
-            .calls
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if calls.get(&self.key).is_some_and(|(id, _)| *id == self.id) {
-            calls.remove(&self.key);
-        }
+        self.in_flight.remove(&self.key, self.id);
     }
 }
 
@@ -117,12 +124,19 @@ impl HttpSubgraphClient {
             .pool_max_idle_per_host(config.pool_max_idle_per_host)
             .tcp_nodelay(true)
             .http1_only()
+            // A subgraph answers at its URL; a redirect is a misconfiguration to report, not
+            // to follow (following it would resend the body and credentials elsewhere).
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(TransportError::Client)?;
+        let urls = urls
+            .into_iter()
+            .map(|(name, url)| (name, (reqwest::Url::parse(&url).ok(), url)))
+            .collect();
         Ok(Self {
             inner: Arc::new(Inner {
                 client,
-                urls: urls.into_iter().collect(),
+                urls,
                 max_response_bytes: config.max_response_bytes,
                 in_flight: config.deduplicate.then(InFlight::default),
             }),
@@ -155,10 +169,16 @@ impl SubgraphClient for HttpSubgraphClient {
         request: SubgraphRequest,
     ) -> Result<SubgraphResponse, TransportError> {
         let inner = &self.inner;
-        let url = inner
+        let (parsed_url, url) = inner
             .urls
             .get(subgraph)
             .ok_or_else(|| TransportError::UnknownSubgraph(subgraph.to_owned()))?;
+        let parsed_url = parsed_url
+            .as_ref()
+            .ok_or_else(|| TransportError::InvalidUrl {
+                subgraph: subgraph.to_owned(),
+                url: url.clone(),
+            })?;
         let body = Bytes::from(serde_json::to_vec(&request).map_err(|e| {
             TransportError::InvalidResponse {
                 subgraph: subgraph.to_owned(),
@@ -166,8 +186,8 @@ impl SubgraphClient for HttpSubgraphClient {
             }
         })?);
         let Some(in_flight) = inner.in_flight.as_ref().filter(|_| request.read_only) else {
-            return send(inner.clone(), subgraph.to_owned(), url.clone(), body, request.headers)
-                .await;
+            let target = (parsed_url.clone(), url.clone());
+            return send(inner.clone(), subgraph.to_owned(), target, body, request.headers).await;
         };
         let key = Arc::new(InFlightKey {
             subgraph: subgraph.to_owned(),
@@ -189,11 +209,20 @@ impl SubgraphClient for HttpSubgraphClient {
                     let call = send(
                         inner.clone(),
                         subgraph.to_owned(),
-                        url.clone(),
+                        (parsed_url.clone(), url.clone()),
                         body,
                         request.headers,
-                    )
-                    .map(|result| result.map(Arc::new).map_err(Arc::new))
+                    );
+                    let (owner, entry) = (inner.clone(), key.clone());
+                    // The entry goes as soon as the answer is in, before any waiter takes
+                    // it: a request waited for alone then gets the answer itself, not a copy.
+                    let call = async move {
+                        let result = call.await;
+                        if let Some(in_flight) = &owner.in_flight {
+                            in_flight.remove(&entry, id);
+                        }
+                        result.map(Arc::new).map_err(Arc::new)
+                    }
                     .boxed()
                     .shared();
                     calls.insert(key.clone(), (id, call.clone()));
@@ -208,7 +237,7 @@ impl SubgraphClient for HttpSubgraphClient {
         };
         match call.await {
             Ok(response) => Ok(Arc::try_unwrap(response).unwrap_or_else(|r| (*r).clone())),
-            Err(error) => Err(TransportError::Shared(error)),
+            Err(error) => Err(Arc::try_unwrap(error).unwrap_or_else(TransportError::Shared)),
         }
     }
 }
@@ -217,7 +246,7 @@ impl SubgraphClient for HttpSubgraphClient {
 async fn send(
     inner: Arc<Inner>,
     subgraph: String,
-    url: String,
+    (parsed_url, url): (reqwest::Url, String),
     body: Bytes,
     headers: HeaderMap,
 ) -> Result<SubgraphResponse, TransportError> {
@@ -237,7 +266,7 @@ async fn send(
     };
     let mut response = inner
         .client
-        .post(&url)
+        .post(parsed_url)
         .headers(headers)
         .header(
             header::CONTENT_TYPE,
