@@ -116,7 +116,7 @@ measure() { # name mode round pid
 for round in $(seq 1 "$ROUNDS"); do
   for mode in dedup no-dedup; do
     if runs tessera; then
-    RUST_LOG=warn,tessera_gateway=info taskset -c "$GATEWAY_CPU" "$TESSERA" --config "$WORK/tessera-$mode.toml" \
+    NO_COLOR=1 RUST_LOG=warn,tessera_gateway=info taskset -c "$GATEWAY_CPU" "$TESSERA" --config "$WORK/tessera-$mode.toml" \
       >"$WORK/tessera.log" 2>&1 &
     pid=$!
     pids+=($pid)

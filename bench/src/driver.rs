@@ -122,7 +122,10 @@ pub async fn run(config: LoadConfig) -> Result<Report, BenchError> {
     let ticks = procfs::clock_ticks();
     tokio::time::sleep_until(measure_start).await;
     let load_average = procfs::load_average();
-    let cpu_start = config.pid.map(|pid| procfs::cpu_seconds(pid, ticks)).transpose()?;
+    let cpu_start = config
+        .pid
+        .map(|pid| procfs::cpu_seconds(pid, ticks))
+        .transpose()?;
     let mut peak_rss = 0u64;
     let mut interval = tokio::time::interval(Duration::from_millis(100));
     while Instant::now() < measure_end {
@@ -133,7 +136,10 @@ pub async fn run(config: LoadConfig) -> Result<Report, BenchError> {
             peak_rss = peak_rss.max(rss);
         }
     }
-    let cpu_end = config.pid.map(|pid| procfs::cpu_seconds(pid, ticks)).transpose()?;
+    let cpu_end = config
+        .pid
+        .map(|pid| procfs::cpu_seconds(pid, ticks))
+        .transpose()?;
     let hwm = config
         .pid
         .map(|pid| procfs::memory(pid).map(|(_, hwm)| hwm))
@@ -283,7 +289,10 @@ mod tests {
     #[test]
     fn parses_targets() {
         let t = Target::parse("http://127.0.0.1:4000/graphql").expect("valid");
-        assert_eq!((t.authority.as_str(), t.path.as_str()), ("127.0.0.1:4000", "/graphql"));
+        assert_eq!(
+            (t.authority.as_str(), t.path.as_str()),
+            ("127.0.0.1:4000", "/graphql")
+        );
         assert!(Target::parse("https://x:1/").is_err());
         assert!(Target::parse("http://nohost/").is_err());
     }
@@ -293,8 +302,16 @@ mod tests {
         let expected = br#"{"data":{"a":1,"b":[true]}}"#;
         let value: Value = serde_json::from_slice(expected).expect("json");
         assert!(matches_expected(expected, expected, &value));
-        assert!(matches_expected(br#"{"data": {"b": [true], "a": 1}}"#, expected, &value));
-        assert!(!matches_expected(br#"{"data":{"a":2,"b":[true]}}"#, expected, &value));
+        assert!(matches_expected(
+            br#"{"data": {"b": [true], "a": 1}}"#,
+            expected,
+            &value
+        ));
+        assert!(!matches_expected(
+            br#"{"data":{"a":2,"b":[true]}}"#,
+            expected,
+            &value
+        ));
         assert!(!matches_expected(b"not json", expected, &value));
     }
 }

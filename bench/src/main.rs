@@ -172,8 +172,9 @@ async fn shutdown() {
 
 fn read_query(path: Option<&PathBuf>) -> anyhow::Result<String> {
     match path {
-        Some(path) => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display())),
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+        }
         None => Ok(bench::QUERY.to_owned()),
     }
 }

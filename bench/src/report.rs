@@ -63,8 +63,13 @@ struct Summary {
 }
 
 fn summarise(records: &[&Record]) -> Summary {
-    let pick = |f: fn(&Report) -> Option<f64>| median(records.iter().filter_map(|r| f(&r.report)).collect());
-    let loads: Vec<f64> = records.iter().filter_map(|r| r.report.load_average).collect();
+    let pick = |f: fn(&Report) -> Option<f64>| {
+        median(records.iter().filter_map(|r| f(&r.report)).collect())
+    };
+    let loads: Vec<f64> = records
+        .iter()
+        .filter_map(|r| r.report.load_average)
+        .collect();
     Summary {
         rounds: records.len(),
         rps: pick(|r| Some(r.requests_per_second)),
@@ -145,8 +150,22 @@ pub fn render(records: &[Record], ours: &str, theirs: &str) -> String {
             "rounds: {} {ours}, {} {theirs}; load average (1 min) at start of runs: {}..{}",
             a.rounds,
             b.rounds,
-            cell(a.load_min.zip(b.load_min).map(|(x, y)| x.min(y)).or(a.load_min).or(b.load_min), 2),
-            cell(a.load_max.zip(b.load_max).map(|(x, y)| x.max(y)).or(a.load_max).or(b.load_max), 2),
+            cell(
+                a.load_min
+                    .zip(b.load_min)
+                    .map(|(x, y)| x.min(y))
+                    .or(a.load_min)
+                    .or(b.load_min),
+                2
+            ),
+            cell(
+                a.load_max
+                    .zip(b.load_max)
+                    .map(|(x, y)| x.max(y))
+                    .or(a.load_max)
+                    .or(b.load_max),
+                2
+            ),
         );
         for (name, runs) in gateways {
             if *name == ours || *name == theirs {

@@ -24,7 +24,11 @@ async fn graphql<E: Executor>(State(schema): State<E>, body: Bytes) -> Response 
     let request: Request = match serde_json::from_slice(&body) {
         Ok(request) => request,
         Err(e) => {
-            return (StatusCode::BAD_REQUEST, format!("invalid request body: {e}")).into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("invalid request body: {e}"),
+            )
+                .into_response();
         }
     };
     let response = schema.execute(request).await;

@@ -17,7 +17,9 @@ use tokio::net::TcpListener;
 
 const NAMES: [&str; 4] = ["accounts", "products", "inventory", "reviews"];
 
-async fn sdl<Q: ObjectType + 'static>(schema: Schema<Q, EmptyMutation, EmptySubscription>) -> String {
+async fn sdl<Q: ObjectType + 'static>(
+    schema: Schema<Q, EmptyMutation, EmptySubscription>,
+) -> String {
     let response = schema.execute("{ _service { sdl } }").await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let data = response.data.into_json().expect("json");
@@ -53,7 +55,11 @@ async fn the_checked_in_supergraph_is_the_composition_of_the_four_subgraphs() {
 async fn serve(router: axum::Router) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = listener.local_addr().expect("address");
-    tokio::spawn(bench::serve::serve(listener, router, std::future::pending()));
+    tokio::spawn(bench::serve::serve(
+        listener,
+        router,
+        std::future::pending(),
+    ));
     format!("http://{address}/graphql")
 }
 
@@ -98,8 +104,14 @@ async fn the_gateway_answers_the_query_like_the_monolith_under_the_driver() {
         .expect("the run completes");
         assert_eq!(report.errors, 0, "deduplicate = {deduplicate}: {report:?}");
         assert!(report.requests > 0, "{report:?}");
-        assert!(report.p50_ms > 0.0 && report.p99_ms >= report.p50_ms, "{report:?}");
-        assert!(report.cpu_seconds_per_1000.is_some_and(|c| c > 0.0), "{report:?}");
+        assert!(
+            report.p50_ms > 0.0 && report.p99_ms >= report.p50_ms,
+            "{report:?}"
+        );
+        assert!(
+            report.cpu_seconds_per_1000.is_some_and(|c| c > 0.0),
+            "{report:?}"
+        );
         assert!(report.peak_rss_mib.is_some_and(|m| m > 0.0), "{report:?}");
     }
 }
@@ -122,5 +134,8 @@ async fn wrong_answers_are_counted_as_errors() {
     .await
     .expect("the run completes");
     assert_eq!(report.requests, 0, "{report:?}");
-    assert!(report.mismatches > 0 && report.errors >= report.mismatches, "{report:?}");
+    assert!(
+        report.mismatches > 0 && report.errors >= report.mismatches,
+        "{report:?}"
+    );
 }

@@ -187,7 +187,14 @@ impl SubgraphClient for HttpSubgraphClient {
         })?);
         let Some(in_flight) = inner.in_flight.as_ref().filter(|_| request.read_only) else {
             let target = (parsed_url.clone(), url.clone());
-            return send(inner.clone(), subgraph.to_owned(), target, body, request.headers).await;
+            return send(
+                inner.clone(),
+                subgraph.to_owned(),
+                target,
+                body,
+                request.headers,
+            )
+            .await;
         };
         let key = Arc::new(InFlightKey {
             subgraph: subgraph.to_owned(),
@@ -226,11 +233,7 @@ impl SubgraphClient for HttpSubgraphClient {
                     .boxed()
                     .shared();
                     calls.insert(key.clone(), (id, call.clone()));
-                    let guard = EntryGuard {
-                        in_flight,
-                        key,
-                        id,
-                    };
+                    let guard = EntryGuard { in_flight, key, id };
                     (call, Some(guard))
                 }
             }

@@ -335,7 +335,8 @@ async fn a_shared_failure_reaches_every_waiter_with_the_same_client_message() {
         &HttpClientConfig::default(),
     )
     .expect("client");
-    let results = futures::future::join_all((0..5).map(|_| client.execute("down", request("{a}")))).await;
+    let results =
+        futures::future::join_all((0..5).map(|_| client.execute("down", request("{a}")))).await;
     for result in results {
         let error = result.expect_err("503 for everyone");
         assert_eq!(error.client_message(), "request to subgraph `down` failed");
