@@ -39,7 +39,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         (values[mid - 1] + values[mid]) / 2.0
     } else {
         values[mid]
@@ -87,6 +87,9 @@ fn summarise(records: &[&Record]) -> Summary {
     }
 }
 
+/// A table row: name, our figure, theirs, decimals shown, the target.
+type Row<'a> = (&'a str, Option<f64>, Option<f64>, usize, &'a str);
+
 fn cell(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(|| "-".into(), |v| format!("{v:.decimals$}"))
 }
@@ -121,7 +124,7 @@ pub fn render(records: &[Record], ours: &str, theirs: &str) -> String {
             "figure (median)", ours, theirs, "ratio"
         );
         let (a, b) = (a.unwrap_or_default(), b.unwrap_or_default());
-        let rows: [(&str, Option<f64>, Option<f64>, usize, &str); 7] = [
+        let rows: [Row; 7] = [
             ("requests/s", a.rps, b.rps, 0, ">= 1.30"),
             ("p50 latency ms", a.p50, b.p50, 2, ""),
             ("p90 latency ms", a.p90, b.p90, 2, ""),

@@ -32,11 +32,11 @@ use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_mai
 use gateway::config::LimitsConfig;
 use gateway::executor::{ExecutionRequest, Response, execute};
 use gateway::pipeline::plan::PlanCache;
-use gateway::pipeline::validate::{DocumentHash, ParserLimits};
+use gateway::pipeline::validate::DocumentHash;
 use gateway::pipeline::{
     self, Engine, EngineSettings, GraphqlRequest, HttpMethod, Outcome, RequestOptions,
 };
-use gateway::planner::{PlanBudget, PlanOptions, QueryPlan, plan};
+use gateway::planner::{PlanOptions, QueryPlan, plan};
 use gateway::supergraph::Supergraph;
 use gateway::test_support::bench::{self, BENCH_QUERY};
 use gateway::test_support::large::{self, Breakage, LARGE_QUERY, is_broken};
@@ -75,19 +75,7 @@ fn run<'a>(
 
 /// Engine settings as the default `[limits]` configure them.
 fn engine_settings() -> EngineSettings {
-    let limits = LimitsConfig::default();
-    EngineSettings {
-        document_cache_size: limits.document_cache_size,
-        plan_cache_size: limits.plan_cache_size,
-        plan_budget: PlanBudget {
-            max_time: limits.planner_budget_time,
-            max_nodes: limits.planner_budget_nodes,
-        },
-        parser_limits: ParserLimits {
-            recursion: limits.parser_recursion_limit,
-            tokens: limits.parser_token_limit,
-        },
-    }
+    EngineSettings::from_limits(&LimitsConfig::default())
 }
 
 fn bench_query(c: &mut Criterion) {

@@ -22,8 +22,24 @@ pub enum ErrorCode {
     BadUserInput,
     /// `operationName` names no operation, or is required and missing.
     OperationNotFound,
+    /// The document has more tokens than the parser accepts.
+    MaxTokensLimit,
+    /// The document nests deeper than the parser accepts.
+    MaxParserRecursionLimit,
+    /// An operation's fields nest deeper than allowed.
+    MaxDepthLimit,
+    /// An operation has more aliased fields than allowed.
+    MaxAliasesLimit,
+    /// An operation has more root fields than allowed.
+    MaxRootFieldsLimit,
+    /// An operation has more directive applications than allowed.
+    MaxDirectivesLimit,
+    /// An operation selects more fields, once fragments are expanded, than allowed.
+    MaxFragmentExpansionLimit,
     /// A mutation was sent over GET.
     MethodNotAllowed,
+    /// A request a browser could have sent cross-site without a preflight.
+    CsrfPrevented,
     /// The planner could not plan the operation (or ran out of budget).
     QueryPlanningFailed,
     /// A subgraph request failed (transport, status, malformed response).
@@ -49,7 +65,15 @@ impl ErrorCode {
             | ErrorCode::GraphqlParseFailed
             | ErrorCode::GraphqlValidationFailed
             | ErrorCode::BadUserInput
-            | ErrorCode::OperationNotFound => 400,
+            | ErrorCode::OperationNotFound
+            | ErrorCode::CsrfPrevented
+            | ErrorCode::MaxTokensLimit
+            | ErrorCode::MaxParserRecursionLimit
+            | ErrorCode::MaxDepthLimit
+            | ErrorCode::MaxAliasesLimit
+            | ErrorCode::MaxRootFieldsLimit
+            | ErrorCode::MaxDirectivesLimit
+            | ErrorCode::MaxFragmentExpansionLimit => 400,
             ErrorCode::Unauthenticated => 401,
             ErrorCode::Forbidden => 403,
             ErrorCode::MethodNotAllowed => 405,
@@ -66,7 +90,15 @@ impl ErrorCode {
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             ErrorCode::BadUserInput => "BAD_USER_INPUT",
             ErrorCode::OperationNotFound => "OPERATION_NOT_FOUND",
+            ErrorCode::MaxTokensLimit => "MAX_TOKENS_LIMIT",
+            ErrorCode::MaxParserRecursionLimit => "MAX_PARSER_RECURSION_LIMIT",
+            ErrorCode::MaxDepthLimit => "MAX_DEPTH_LIMIT",
+            ErrorCode::MaxAliasesLimit => "MAX_ALIASES_LIMIT",
+            ErrorCode::MaxRootFieldsLimit => "MAX_ROOT_FIELDS_LIMIT",
+            ErrorCode::MaxDirectivesLimit => "MAX_DIRECTIVES_LIMIT",
+            ErrorCode::MaxFragmentExpansionLimit => "MAX_FRAGMENT_EXPANSION_LIMIT",
             ErrorCode::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ErrorCode::CsrfPrevented => "CSRF_PREVENTED",
             ErrorCode::QueryPlanningFailed => "QUERY_PLANNING_FAILED",
             ErrorCode::SubgraphRequestFailure => "SUBGRAPH_REQUEST_FAILURE",
             ErrorCode::SubgraphError => "SUBGRAPH_ERROR",

@@ -1076,13 +1076,15 @@ async fn measure_edge_overhead() {
         recursion: 500,
         tokens: 15_000,
     };
+    let ops = gateway::pipeline::limits::OperationLimits::default();
     let rounds = 2_000u32;
 
     // Parse and validate, cold: a fresh cache each time.
     let started = std::time::Instant::now();
     for _ in 0..rounds {
         let cache = gateway::pipeline::validate::DocumentCache::new(1);
-        gateway::pipeline::validate::validate(schema, &cache, limits, SHOP_QUERY).expect("valid");
+        gateway::pipeline::validate::validate(schema, &cache, limits, &ops, SHOP_QUERY)
+            .expect("valid");
     }
     let cold = started.elapsed() / rounds;
 
@@ -1090,7 +1092,8 @@ async fn measure_edge_overhead() {
     let cache = gateway::pipeline::validate::DocumentCache::new(16);
     let started = std::time::Instant::now();
     for _ in 0..rounds {
-        gateway::pipeline::validate::validate(schema, &cache, limits, SHOP_QUERY).expect("valid");
+        gateway::pipeline::validate::validate(schema, &cache, limits, &ops, SHOP_QUERY)
+            .expect("valid");
     }
     let cached = started.elapsed() / rounds;
 

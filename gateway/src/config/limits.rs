@@ -27,8 +27,22 @@ pub struct LimitsConfig {
     pub max_batch_size: usize,
     /// Nesting depth the parser accepts, a guard against stack exhaustion by deep documents.
     pub parser_recursion_limit: usize,
-    /// Tokens the parser accepts in one document, a guard against huge documents.
+    /// Tokens the parser accepts in one document, a guard against huge documents
+    /// (`MAX_TOKENS_LIMIT`).
     pub parser_token_limit: usize,
+    /// Deepest field nesting of an operation, through fragments (`MAX_DEPTH_LIMIT`).
+    pub max_depth: usize,
+    /// Aliased fields in an operation once fragments are expanded (`MAX_ALIASES_LIMIT`); bounds
+    /// alias batching such as a thousand `login` attempts in one request.
+    pub max_aliases: usize,
+    /// Root fields of an operation, through fragments (`MAX_ROOT_FIELDS_LIMIT`).
+    pub max_root_fields: usize,
+    /// Directive applications in an operation once fragments are expanded
+    /// (`MAX_DIRECTIVES_LIMIT`).
+    pub max_directives: usize,
+    /// Fields an operation selects once every fragment spread is expanded
+    /// (`MAX_FRAGMENT_EXPANSION_LIMIT`): refuses fragment bombs before validation runs.
+    pub max_fragment_expansion: usize,
 }
 
 impl Default for LimitsConfig {
@@ -41,6 +55,11 @@ impl Default for LimitsConfig {
             max_batch_size: 32,
             parser_recursion_limit: 500,
             parser_token_limit: 15_000,
+            max_depth: 64,
+            max_aliases: 256,
+            max_root_fields: 64,
+            max_directives: 256,
+            max_fragment_expansion: 20_000,
         }
     }
 }

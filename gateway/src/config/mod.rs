@@ -7,13 +7,15 @@
 //! test keeps it parsing.
 //!
 //! # Layout
-//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`], [`playground`]:
-//!   one section each.
+//! - [`server`], [`supergraph`], [`subgraphs`], [`limits`], [`query_plan`],
+//!   [`override_labels`], [`playground`], [`csrf`]: one section each.
 //! - [`env_overrides`]: the environment overlay.
 //! - [`primitives`]: durations, byte sizes, URLs.
 
+pub mod csrf;
 pub mod env_overrides;
 pub mod limits;
+pub mod override_labels;
 pub mod playground;
 pub mod primitives;
 pub mod query_plan;
@@ -25,7 +27,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use csrf::CsrfConfig;
 pub use limits::LimitsConfig;
+pub use override_labels::OverrideLabelsConfig;
 pub use playground::PlaygroundConfig;
 pub use query_plan::QueryPlanConfig;
 pub use server::ServerConfig;
@@ -65,8 +69,12 @@ pub struct GatewayConfig {
     pub limits: LimitsConfig,
     /// Whether clients may ask for the query plan.
     pub query_plan: QueryPlanConfig,
+    /// Progressive `@override` label resolution.
+    pub override_labels: OverrideLabelsConfig,
     /// The GraphiQL IDE for browsers.
     pub playground: PlaygroundConfig,
+    /// Cross-site request forgery prevention.
+    pub csrf: CsrfConfig,
 }
 
 impl GatewayConfig {
@@ -141,10 +149,12 @@ mod tests {
         assert_eq!(config.server, expected.server);
         assert_eq!(config.limits, expected.limits);
         assert_eq!(config.query_plan, expected.query_plan);
+        assert_eq!(config.override_labels, expected.override_labels);
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
         assert_eq!(config.subgraphs.deduplicate, expected.subgraphs.deduplicate);
         assert!(config.playground.enabled);
+        assert_eq!(config.csrf, expected.csrf);
     }
 
     #[test]
@@ -164,10 +174,17 @@ mod tests {
                     "max_batch_size",
                     "parser_recursion_limit",
                     "parser_token_limit",
+                    "max_depth",
+                    "max_aliases",
+                    "max_root_fields",
+                    "max_directives",
+                    "max_fragment_expansion",
                 ],
             ),
             ("query_plan", &["expose"]),
+            ("override_labels", &["enabled", "disabled", "seed"]),
             ("playground", &["enabled", "assets_dir"]),
+            ("csrf", &["enabled", "required_headers", "strict_get"]),
         ];
         for (section, fields) in sections {
             assert!(

@@ -7,10 +7,12 @@
 //!
 //! # Layout
 //! - `run`: walking the plan: sequences, concurrent parallels, conditions, fetches.
+//! - `context_batch`: every `@fromContext` batch of an entity fetch in one request.
 //! - `entities`: representations at a path (deduplicated), and merging `_entities` back.
 //! - `project`: the client's selection, null propagation, enum checks.
 //! - `paths`: subgraph error paths to client paths.
 
+mod context_batch;
 mod entities;
 mod paths;
 mod project;

@@ -62,7 +62,10 @@ impl<'s> Projector<'_, 's> {
         };
         let mut out = Map::with_capacity(fields.len());
         for field in fields {
-            if !field.include.is_included(self.variable) {
+            // A key listed again for a later conditional occurrence is already placed.
+            if out.contains_key(field.response_key.as_str())
+                || !field.include.is_included(self.variable)
+            {
                 continue;
             }
             let value = match field.kind {

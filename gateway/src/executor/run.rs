@@ -3,14 +3,14 @@
 //! response, never across an `.await`.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use futures::FutureExt;
 use futures::future::{BoxFuture, join_all};
 use serde_json::{Map, Value};
 
 use super::ExecutionRequest;
-use super::entities;
+use super::{context_batch, entities};
 use crate::error::{ErrorCode, GraphqlError, PathSegment};
 use crate::planner::{FetchNode, FetchPathElement, PlanNode};
 use crate::transport::{SubgraphError, SubgraphRequest};
@@ -198,7 +198,13 @@ impl<'a> Runner<'a> {
         if batches.is_empty() {
             return;
         }
-        // One request per batch (one batch unless `@fromContext` values differ), concurrently.
+        if batches.len() > 1
+            && let Some(operation) = self.context_operation(fetch, batches.len())
+        {
+            return self.context_batches(fetch, path, batches, operation).await;
+        }
+        // One request per batch (one batch unless `@fromContext` values differ and the
+        // operation could not be rewritten to carry them all), concurrently.
         let requests: Vec<_> = batches
             .iter_mut()
             .map(|(context, collected)| {
@@ -216,6 +222,61 @@ impl<'a> Runner<'a> {
         let results = join_all(requests).await;
         for ((_, collected), result) in batches.into_iter().zip(results) {
             self.entity_response(fetch, path, collected, result);
+        }
+    }
+
+    /// The fetch's operation with one aliased `_entities` field per context batch.
+    fn context_operation(&self, fetch: &FetchNode, batches: usize) -> Option<Arc<str>> {
+        let mut per_batch: Vec<&str> = vec![fetch.representations_variable.as_str()];
+        per_batch.extend(fetch.context_inputs.iter().map(|c| c.variable.as_str()));
+        let rewritten = context_batch::rewrite(&fetch.operation, &per_batch, batches);
+        if rewritten.is_none() {
+            tracing::warn!(
+                fetch = fetch.id,
+                "could not batch @fromContext values in one request"
+            );
+        }
+        rewritten.map(Arc::from)
+    }
+
+    /// Sends every context batch in one request and merges each batch's part.
+    async fn context_batches(
+        &self,
+        fetch: &FetchNode,
+        path: &[FetchPathElement],
+        mut batches: Vec<(Map<String, Value>, entities::Collected)>,
+        operation: Arc<str>,
+    ) {
+        let mut variables = self.variables(fetch);
+        for (index, (context, collected)) in batches.iter_mut().enumerate() {
+            for (name, value) in context.iter() {
+                variables.insert(context_batch::variable(name, index), value.clone());
+            }
+            variables.insert(
+                context_batch::variable(&fetch.representations_variable, index),
+                Value::Array(std::mem::take(&mut collected.representations)),
+            );
+        }
+        let request = SubgraphRequest {
+            query: operation,
+            ..self.subgraph_request(fetch, variables)
+        };
+        let count = batches.len();
+        match self.request.client.execute(&fetch.subgraph, request).await {
+            Ok(response) => {
+                let parts = context_batch::split(response, count);
+                for ((_, collected), part) in batches.into_iter().zip(parts) {
+                    self.entity_response(fetch, path, collected, Ok(part));
+                }
+            }
+            Err(error) => {
+                tracing::warn!(subgraph = %fetch.subgraph, fetch = fetch.id, error = %error, "subgraph request failed");
+                let mut state = self.lock();
+                for (_, collected) in &batches {
+                    let items = affected_items(&state.data, path, &collected.item_representation);
+                    push_failures(&mut state.errors, fetch, error.client_message(), &items);
+                }
+            }
         }
     }
 
@@ -349,25 +410,35 @@ fn entity_indices(
     }
     let rest = &path[1..];
     let entities = entities?;
-    let broken = |entity: &Value| {
+    // How deep along the path an entity's data goes before it is null or missing (`None`:
+    // not broken). A null higher up can be a legitimate one (a nullable field that is simply
+    // null), so only the entities broken deepest are candidates.
+    let broken_at = |entity: &Value| {
         let mut value = entity;
-        for segment in rest {
+        for (depth, segment) in rest.iter().enumerate() {
             let next = match segment {
                 Value::String(key) => value.get(key.as_str()),
-                Value::Number(n) => n.as_u64().and_then(|i| value.get(i as usize)),
+                // An error can null a list item but cannot shorten the list: an entity
+                // whose list has no such item is not the one the error is about.
+                Value::Number(n) => match (n.as_u64(), value) {
+                    (Some(i), Value::Array(items)) if i as usize >= items.len() => return None,
+                    (i, _) => i.and_then(|i| value.get(i as usize)),
+                },
                 _ => None,
             };
             match next {
-                None | Some(Value::Null) => return true,
+                None | Some(Value::Null) => return Some(depth),
                 Some(v) => value = v,
             }
         }
-        false
+        None
     };
-    let candidates: Vec<usize> = entities
+    let depths: Vec<Option<usize>> = entities.iter().map(broken_at).collect();
+    let deepest = depths.iter().flatten().max().copied();
+    let candidates: Vec<usize> = depths
         .iter()
         .enumerate()
-        .filter(|(_, e)| broken(e))
+        .filter(|(_, d)| d.is_some() && **d == deepest)
         .map(|(i, _)| i)
         .collect();
     let nth = seen.entry(format!("{rest:?}")).or_insert(0);
@@ -466,4 +537,52 @@ fn to_segments(path: &[Value]) -> Vec<PathSegment> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use serde_json::json;
+
+    use super::entity_indices;
+
+    /// An index-less `_entities` error goes to the entity broken deepest along its path: an
+    /// entity whose `author` is simply null is not the one whose review failed below the
+    /// author, nor one whose list is merely empty (found by the differential test).
+    #[test]
+    fn index_less_errors_go_to_the_entity_broken_deepest() {
+        let entities = [
+            json!({"reviews": [{"author": {"reviews": [{"verified": true}]}}]}),
+            json!({"reviews": [{"author": null}]}),
+            json!({"reviews": [{"author": {"reviews": [null]}}]}),
+        ];
+        let path = [
+            json!("_entities"),
+            json!("reviews"),
+            json!(0),
+            json!("author"),
+            json!("reviews"),
+            json!(0),
+            json!("verified"),
+        ];
+        let mut seen = HashMap::new();
+        assert_eq!(
+            entity_indices(Some(&path), Some(&entities), &mut seen),
+            Some(vec![2])
+        );
+        // An empty list is not an error's doing: the entity with the null item is chosen.
+        let lists = [json!({"a": []}), json!({"a": [null]})];
+        let path = [json!("_entities"), json!("a"), json!(0), json!("b")];
+        assert_eq!(
+            entity_indices(Some(&path), Some(&lists), &mut HashMap::new()),
+            Some(vec![1])
+        );
+        // With an index there is nothing to guess.
+        let indexed = [json!("_entities"), json!(1), json!("reviews")];
+        assert_eq!(
+            entity_indices(Some(&indexed), Some(&entities), &mut seen),
+            Some(vec![1])
+        );
+    }
 }

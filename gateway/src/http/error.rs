@@ -6,6 +6,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::csrf::CsrfRejection;
 use super::negotiate::ResponseFormat;
 use crate::error::{ErrorCode, GraphqlError};
 use crate::pipeline::decode::DecodeError;
@@ -25,6 +26,8 @@ pub enum HttpError {
     BodyRead,
     #[error("the gateway has no supergraph loaded yet")]
     NotReady,
+    #[error(transparent)]
+    Csrf(#[from] CsrfRejection),
 }
 
 impl HttpError {
@@ -38,12 +41,14 @@ impl HttpError {
             HttpError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::BodyRead => StatusCode::BAD_REQUEST,
             HttpError::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            HttpError::Csrf(_) => StatusCode::BAD_REQUEST,
         }
     }
 
     fn code(&self) -> ErrorCode {
         match self {
             HttpError::NotReady => ErrorCode::ServiceUnavailable,
+            HttpError::Csrf(_) => ErrorCode::CsrfPrevented,
             _ => ErrorCode::BadRequest,
         }
     }

@@ -7,10 +7,12 @@
 //! - [`health`]: `/health` and `/ready`.
 //! - [`state`]: [`AppState`], shared by every handler.
 //! - [`client`]: the subgraph client built from `[subgraphs]`.
+//! - [`csrf`]: refusal of requests a browser could send cross-site without a preflight.
 //! - [`error`]: [`HttpError`], refusals before the pipeline.
 //! - [`shutdown`]: Ctrl-C / SIGTERM.
 
 pub mod client;
+pub mod csrf;
 pub mod error;
 pub mod graphql;
 pub mod health;
@@ -28,7 +30,7 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 
 pub use error::HttpError;
-pub use state::{AppState, HttpSettings, LoadError};
+pub use state::{AppState, HttpSettings, LoadError, StateError};
 
 /// The gateway's routes. Tests call it with `oneshot`, or serve it on `127.0.0.1:0`.
 pub fn router(state: AppState) -> Router {

@@ -3,11 +3,10 @@
 use std::sync::{Arc, RwLock};
 
 use super::client::subgraph_client;
+use super::csrf::CsrfPolicy;
 use super::playground::{Playground, PlaygroundError};
 use crate::config::{GatewayConfig, SubgraphsConfig};
-use crate::pipeline::validate::ParserLimits;
 use crate::pipeline::{Engine, EngineSettings};
-use crate::planner::PlanBudget;
 use crate::supergraph::{Supergraph, SupergraphError};
 use crate::transport::{SubgraphClient, TransportError};
 
@@ -22,6 +21,15 @@ pub enum LoadError {
     Client(#[from] TransportError),
 }
 
+/// Why the gateway's state could not be built from its configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Playground(#[from] PlaygroundError),
+    #[error("{0}")]
+    Csrf(String),
+}
+
 /// HTTP-level settings, fixed at start.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
@@ -31,6 +39,8 @@ pub struct HttpSettings {
     pub max_batch_size: usize,
     /// Whether `tessera-include-query-plan: true` is honoured.
     pub expose_query_plan: bool,
+    /// Which requests count as possible cross-site forgeries.
+    pub csrf: CsrfPolicy,
 }
 
 /// Shared state of the router. Cheap to clone.
@@ -56,7 +66,7 @@ struct Inner {
 impl AppState {
     /// State for `config`, with no schema loaded yet. Fails if local playground assets are
     /// configured but missing, so a broken IDE is noticed at start, not in the browser.
-    pub fn from_config(config: &GatewayConfig) -> Result<Self, PlaygroundError> {
+    pub fn from_config(config: &GatewayConfig) -> Result<Self, StateError> {
         let playground = match (&config.playground.enabled, &config.playground.assets_dir) {
             (false, _) => None,
             (true, None) => Some(Playground::cdn()),
@@ -70,18 +80,11 @@ impl AppState {
                     body_limit: config.server.body_limit,
                     max_batch_size: limits.max_batch_size,
                     expose_query_plan: config.query_plan.expose,
+                    csrf: CsrfPolicy::from_config(&config.csrf).map_err(StateError::Csrf)?,
                 },
                 engine_settings: EngineSettings {
-                    document_cache_size: limits.document_cache_size,
-                    plan_cache_size: limits.plan_cache_size,
-                    plan_budget: PlanBudget {
-                        max_time: limits.planner_budget_time,
-                        max_nodes: limits.planner_budget_nodes,
-                    },
-                    parser_limits: ParserLimits {
-                        recursion: limits.parser_recursion_limit,
-                        tokens: limits.parser_token_limit,
-                    },
+                    override_labels: config.override_labels.clone(),
+                    ..EngineSettings::from_limits(limits)
                 },
                 subgraphs: config.subgraphs.clone(),
                 playground,
@@ -107,7 +110,11 @@ impl AppState {
         supergraph: Arc<Supergraph>,
         client: Arc<dyn SubgraphClient>,
     ) -> Arc<Engine> {
-        let engine = Arc::new(Engine::new(supergraph, client, self.inner.engine_settings));
+        let engine = Arc::new(Engine::new(
+            supergraph,
+            client,
+            self.inner.engine_settings.clone(),
+        ));
         self.set_engine(engine.clone());
         engine
     }

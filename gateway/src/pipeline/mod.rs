@@ -1,8 +1,8 @@
 //! The request pipeline. It reads like the specification:
 //!
 //! 1. [`decode`]: HTTP → [`GraphqlRequest`] (done by the `http` layer, which owns the bytes).
-//! 2. [`validate`]: parse and validate against the API schema, every rule, cached by hash;
-//!    pick the operation.
+//! 2. [`validate`]: parse, check the [operation limits](limits), validate against the API
+//!    schema with every rule, cached by hash; pick the operation.
 //! 3. [`variables`]: coerce variable values to the operation's types.
 //! 4. [`plan`]: plan the operation, cached by (document, operation name).
 //! 5. [`execute`](mod@execute): answer root introspection from the API schema, run the plan.
@@ -14,10 +14,13 @@
 //! - [`Engine`]: everything derived from one loaded schema: the API schema, introspection,
 //!   and the document and plan caches.
 //! - [`cache`]: the bounded LRU both caches use.
+//! - [`labels`]: the progressive `@override` labels of each request.
 
 pub mod cache;
 pub mod decode;
 pub mod execute;
+pub mod labels;
+pub mod limits;
 pub mod plan;
 pub mod validate;
 pub mod variables;
@@ -32,9 +35,12 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use decode::GraphqlRequest;
+use labels::OverrideLabels;
+use limits::OperationLimits;
 use plan::PlanCache;
 use validate::{DocumentCache, ParserLimits};
 
+use crate::config::{LimitsConfig, OverrideLabelsConfig};
 use crate::error::{ErrorCode, GraphqlError};
 pub use crate::executor::Response;
 use crate::introspection::Introspection;
@@ -60,8 +66,8 @@ pub struct RequestOptions<'a> {
     pub forwarded_headers: &'a HeaderMap,
 }
 
-/// Settings of an [`Engine`], from the `[limits]` config section.
-#[derive(Debug, Clone, Copy)]
+/// Settings of an [`Engine`], from the `[limits]` and `[override_labels]` config sections.
+#[derive(Debug, Clone)]
 pub struct EngineSettings {
     /// Validated documents kept.
     pub document_cache_size: usize,
@@ -71,6 +77,36 @@ pub struct EngineSettings {
     pub plan_budget: PlanBudget,
     /// Parser bounds.
     pub parser_limits: ParserLimits,
+    /// Bounds on each operation's shape.
+    pub operation_limits: OperationLimits,
+    /// How progressive `@override` labels are resolved per request.
+    pub override_labels: OverrideLabelsConfig,
+}
+
+impl EngineSettings {
+    /// The settings `[limits]` configures; progressive override labels at their defaults.
+    pub fn from_limits(limits: &LimitsConfig) -> Self {
+        Self {
+            document_cache_size: limits.document_cache_size,
+            plan_cache_size: limits.plan_cache_size,
+            plan_budget: PlanBudget {
+                max_time: limits.planner_budget_time,
+                max_nodes: limits.planner_budget_nodes,
+            },
+            parser_limits: ParserLimits {
+                recursion: limits.parser_recursion_limit,
+                tokens: limits.parser_token_limit,
+            },
+            operation_limits: OperationLimits {
+                max_depth: limits.max_depth,
+                max_aliases: limits.max_aliases,
+                max_root_fields: limits.max_root_fields,
+                max_directives: limits.max_directives,
+                max_fragment_expansion: limits.max_fragment_expansion,
+            },
+            override_labels: OverrideLabelsConfig::default(),
+        }
+    }
 }
 
 /// Everything derived from one loaded supergraph. Replaced as a whole when the supergraph
@@ -82,6 +118,7 @@ pub struct Engine {
     documents: DocumentCache,
     plans: PlanCache,
     plan_options: PlanOptions,
+    override_labels: OverrideLabels,
     settings: EngineSettings,
 }
 
@@ -94,7 +131,6 @@ impl Engine {
     ) -> Self {
         Self {
             introspection: Introspection::new(supergraph.api_schema()),
-            supergraph,
             client,
             documents: DocumentCache::new(settings.document_cache_size),
             plans: PlanCache::new(settings.plan_cache_size),
@@ -102,6 +138,8 @@ impl Engine {
                 budget: settings.plan_budget,
                 ..PlanOptions::default()
             },
+            override_labels: OverrideLabels::new(&supergraph, &settings.override_labels),
+            supergraph,
             settings,
         }
     }
@@ -199,6 +237,7 @@ async fn run(
         schema,
         &engine.documents,
         engine.settings.parser_limits,
+        &engine.settings.operation_limits,
         &request.query,
     )?;
     let operation =
@@ -208,11 +247,15 @@ async fn run(
     // 3. Coerce variables.
     let variables = variables::coerce(schema, &document.document, operation, request.variables)?;
 
-    // 4. Plan, once per document and operation.
+    // 4. Plan, once per document, operation and set of progressive override labels.
+    let plan_options = PlanOptions {
+        enabled_override_labels: engine.override_labels.resolve(),
+        ..engine.plan_options.clone()
+    };
     let plan = plan::plan(
         &engine.supergraph,
         &engine.plans,
-        &engine.plan_options,
+        &plan_options,
         document.hash,
         &document.document,
         operation.name.as_deref(),

@@ -2,7 +2,8 @@
 //!
 //! The planner is pure and its plans do not depend on variable values (`@skip`/`@include` on
 //! variables become condition nodes), so a plan is cached under the hash of the query text and
-//! the operation name and shared by every request that sends the same document.
+//! the operation name (and the progressive override labels on) and shared by every request
+//! that sends the same document.
 
 use std::sync::Arc;
 
@@ -16,8 +17,9 @@ use crate::error::ErrorCode;
 use crate::planner::{self, PlanError, PlanOptions, QueryPlan};
 use crate::supergraph::Supergraph;
 
-/// Cache key: the document and the operation name picked in it.
-pub type PlanKey = (DocumentHash, Option<String>);
+/// Cache key: the document, the operation name picked in it, and the progressive override
+/// labels on (a plan made for one label set is wrong for another).
+pub type PlanKey = (DocumentHash, Option<String>, Arc<[String]>);
 
 /// The plan cache.
 pub type PlanCache = BoundedCache<PlanKey, Arc<QueryPlan>>;
@@ -31,7 +33,12 @@ pub fn plan(
     document: &Valid<ExecutableDocument>,
     operation_name: Option<&str>,
 ) -> Result<Arc<QueryPlan>, RequestFailure> {
-    cache.get_or_try_insert((hash, operation_name.map(str::to_owned)), || {
+    let key = (
+        hash,
+        operation_name.map(str::to_owned),
+        options.enabled_override_labels.clone(),
+    );
+    cache.get_or_try_insert(key, || {
         planner::plan_with(supergraph, document, operation_name, options)
             .map(Arc::new)
             .map_err(|e| {

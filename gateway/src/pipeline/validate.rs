@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::RequestFailure;
 use super::cache::BoundedCache;
+use super::limits::{self, OperationLimits};
 use crate::error::{ErrorCode, GraphqlError, Location};
 
 /// SHA-256 of a query text: the key of the document cache, and with the operation name, of
@@ -71,12 +72,15 @@ pub const MAX_CACHED_QUERY_BYTES: usize = 64 * 1024;
 
 /// Parses and validates `query` against `schema`, answering from `cache` when it can.
 ///
-/// Errors carry `locations` and `GRAPHQL_PARSE_FAILED` (syntax, parser limits) or
-/// `GRAPHQL_VALIDATION_FAILED` (every other rule).
+/// Errors carry `locations` and `GRAPHQL_PARSE_FAILED` (syntax), `MAX_TOKENS_LIMIT` or
+/// `MAX_PARSER_RECURSION_LIMIT` (parser limits), one of the [operation limits](limits)' codes,
+/// or `GRAPHQL_VALIDATION_FAILED` (every rule of the specification). The operation limits are
+/// checked before validation, whose cost they bound.
 pub fn validate(
     schema: &Valid<Schema>,
     cache: &DocumentCache,
     limits: ParserLimits,
+    operation_limits: &OperationLimits,
     query: &str,
 ) -> Result<Arc<ValidatedDocument>, RequestFailure> {
     let hash = DocumentHash::of(query);
@@ -84,9 +88,17 @@ pub fn validate(
         let mut parser = Parser::new()
             .recursion_limit(limits.recursion)
             .token_limit(limits.tokens);
-        let ast = parser
-            .parse_ast(query, "query.graphql")
-            .map_err(|e| to_errors(&e.errors, ErrorCode::GraphqlParseFailed))?;
+        let ast = parser.parse_ast(query, "query.graphql").map_err(|e| {
+            let code = if parser.recursion_reached() >= limits.recursion {
+                ErrorCode::MaxParserRecursionLimit
+            } else if parser.tokens_reached() >= limits.tokens {
+                ErrorCode::MaxTokensLimit
+            } else {
+                ErrorCode::GraphqlParseFailed
+            };
+            to_errors(&e.errors, code)
+        })?;
+        limits::check(&ast, operation_limits)?;
         let document = ast
             .to_executable_validate(schema)
             .map_err(|e| to_errors(&e.errors, ErrorCode::GraphqlValidationFailed))?;
@@ -166,6 +178,13 @@ mod tests {
         recursion: 100,
         tokens: 1000,
     };
+    const OPS: OperationLimits = OperationLimits {
+        max_depth: 64,
+        max_aliases: 256,
+        max_root_fields: 64,
+        max_directives: 256,
+        max_fragment_expansion: 20_000,
+    };
 
     fn schema() -> Valid<Schema> {
         Schema::parse_and_validate(SCHEMA, "schema.graphql").expect("valid schema")
@@ -175,21 +194,27 @@ mod tests {
     fn valid_documents_are_cached_by_hash() {
         let schema = schema();
         let cache = DocumentCache::new(10);
-        let a = validate(&schema, &cache, LIMITS, "{ users { name } }").expect("valid");
-        let b = validate(&schema, &cache, LIMITS, "{ users { name } }").expect("valid");
+        let a = validate(&schema, &cache, LIMITS, &OPS, "{ users { name } }").expect("valid");
+        let b = validate(&schema, &cache, LIMITS, &OPS, "{ users { name } }").expect("valid");
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!((cache.hits(), cache.misses()), (1, 1));
         // A different text is a different document, even if it means the same.
-        validate(&schema, &cache, LIMITS, "{users{name}}").expect("valid");
+        validate(&schema, &cache, LIMITS, &OPS, "{users{name}}").expect("valid");
         assert_eq!(cache.len(), 2);
     }
 
     #[test]
     fn syntax_errors_are_parse_failures_with_locations() {
         let schema = schema();
-        let errors = validate(&schema, &DocumentCache::new(10), LIMITS, "{ users { name }")
-            .unwrap_err()
-            .errors;
+        let errors = validate(
+            &schema,
+            &DocumentCache::new(10),
+            LIMITS,
+            &OPS,
+            "{ users { name }",
+        )
+        .unwrap_err()
+        .errors;
         assert!(!errors.is_empty());
         assert!(
             errors
@@ -203,7 +228,7 @@ mod tests {
     fn rule_violations_are_validation_failures_with_locations() {
         let schema = schema();
         let cache = DocumentCache::new(10);
-        let errors = validate(&schema, &cache, LIMITS, "{\n  users { nope }\n}")
+        let errors = validate(&schema, &cache, LIMITS, &OPS, "{\n  users { nope }\n}")
             .unwrap_err()
             .errors;
         assert!(
@@ -233,7 +258,7 @@ mod tests {
             "{ users(first: \"x\") { name } }",
         ] {
             assert!(
-                validate(&schema, &cache, LIMITS, bad).is_err(),
+                validate(&schema, &cache, LIMITS, &OPS, bad).is_err(),
                 "{bad} must not validate"
             );
         }
@@ -247,7 +272,7 @@ mod tests {
             "{{ users {{ name }} }} # {}",
             "x".repeat(MAX_CACHED_QUERY_BYTES)
         );
-        validate(&schema, &cache, LIMITS, &query).expect("valid");
+        validate(&schema, &cache, LIMITS, &OPS, &query).expect("valid");
         assert!(cache.is_empty());
     }
 
@@ -255,10 +280,42 @@ mod tests {
     fn parser_limits_refuse_huge_documents() {
         let schema = schema();
         let deep = format!("{}{}", "{ users ".repeat(200), "}".repeat(200));
-        let errors = validate(&schema, &DocumentCache::new(10), LIMITS, &deep)
+        let errors = validate(&schema, &DocumentCache::new(10), LIMITS, &OPS, &deep)
             .unwrap_err()
             .errors;
-        assert_eq!(errors[0].code(), Some("GRAPHQL_PARSE_FAILED"));
+        assert_eq!(errors[0].code(), Some("MAX_PARSER_RECURSION_LIMIT"));
+        let long = format!("{{ {} }}", "users { id } ".repeat(300));
+        let failure = validate(&schema, &DocumentCache::new(10), LIMITS, &OPS, &long).unwrap_err();
+        assert_eq!(failure.code, ErrorCode::MaxTokensLimit);
+        assert_eq!(failure.errors[0].code(), Some("MAX_TOKENS_LIMIT"));
+    }
+
+    #[test]
+    fn operation_limits_apply_before_validation_and_are_not_cached() {
+        let schema = schema();
+        let cache = DocumentCache::new(10);
+        let tight = OperationLimits {
+            max_root_fields: 1,
+            ..OPS
+        };
+        let failure = validate(
+            &schema,
+            &cache,
+            LIMITS,
+            &tight,
+            "{ a: users { id } b: users { id } }",
+        )
+        .unwrap_err();
+        assert_eq!(failure.code, ErrorCode::MaxRootFieldsLimit);
+        assert_eq!(
+            failure.errors[0].locations,
+            vec![Location { line: 1, column: 1 }]
+        );
+        assert!(cache.is_empty());
+        // The limits come before the rules: an invalid document over a limit gets the limit's
+        // code, never reaching validation.
+        let failure = validate(&schema, &cache, LIMITS, &tight, "{ nope a: nope }").unwrap_err();
+        assert_eq!(failure.code, ErrorCode::MaxRootFieldsLimit);
     }
 
     #[test]
@@ -269,6 +326,7 @@ mod tests {
             &schema,
             &cache,
             LIMITS,
+            &OPS,
             "query A { users { id } } query B { users { name } }",
         )
         .expect("valid");
@@ -285,9 +343,9 @@ mod tests {
         let ambiguous = select_operation(&doc.document, None).unwrap_err();
         assert_eq!(ambiguous.code, ErrorCode::OperationNotFound);
         let single =
-            validate(&schema, &cache, LIMITS, "query Only { users { id } }").expect("valid");
+            validate(&schema, &cache, LIMITS, &OPS, "query Only { users { id } }").expect("valid");
         assert!(select_operation(&single.document, None).is_ok());
-        let anonymous = validate(&schema, &cache, LIMITS, "{ users { id } }").expect("valid");
+        let anonymous = validate(&schema, &cache, LIMITS, &OPS, "{ users { id } }").expect("valid");
         assert!(select_operation(&anonymous.document, None).is_ok());
     }
 }

@@ -39,13 +39,22 @@ pub use shape::ResponseShape;
 use crate::supergraph::Supergraph;
 
 /// Options that change a plan. The plan cache must key on them too.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PlanOptions {
     /// Bounds on planning work.
     pub budget: PlanBudget,
     /// Progressive `@override` labels that are enabled for this plan (`percent(N)` labels
     /// are resolved by the caller, deterministically, before planning).
-    pub enabled_override_labels: Vec<String>,
+    pub enabled_override_labels: Arc<[String]>,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            budget: PlanBudget::default(),
+            enabled_override_labels: Arc::from(Vec::new()),
+        }
+    }
 }
 
 /// Plans an operation with the default options.

@@ -119,7 +119,7 @@ pub(crate) fn normalize(
         supergraph,
         document,
     };
-    let selection = normalizer.selection(&operation.selection_set, root_type, budget, 0)?;
+    let selection = normalizer.selection(&operation.selection_set, root_type, false, budget, 0)?;
     Ok(NormalizedOperation {
         kind,
         root_type,
@@ -160,10 +160,13 @@ fn conditions(directives: &ast::DirectiveList) -> Option<Vec<VarCondition>> {
 }
 
 impl Normalizer<'_> {
+    /// `narrowed`: `set` is under a type condition that narrowed an abstract type to `parent`,
+    /// so sibling selections on other types may share its response keys.
     fn selection(
         &self,
         set: &SelectionSet,
         parent: TypeId,
+        narrowed: bool,
         budget: &mut Budget,
         depth: usize,
     ) -> Result<NSelection, PlanError> {
@@ -206,12 +209,27 @@ impl Normalizer<'_> {
                             Name::new(&format!("_tsr_{alias}"))
                                 .map_err(|_| PlanError::UnknownField(alias.to_string()))?
                         }
+                        // A field whose type differs per subgraph (`@join__field(type:)`), under
+                        // a type condition: a sibling on another type may use the same response
+                        // key with another subgraph type (`Int!` against `Int`), which the
+                        // subgraph would refuse in one selection set. Its own data key keeps
+                        // them apart.
+                        _ if narrowed && self.type_differs_per_graph(kind) => {
+                            Name::new(&format!("_tsr_{}_{response_key}", self.type_name(parent)))
+                                .map_err(|_| PlanError::UnknownField(response_key.to_string()))?
+                        }
                         _ => response_key.clone(),
                     };
                     let selection = match kind {
                         NFieldKind::Field(id) if !field.selection_set.selections.is_empty() => {
                             let named = self.supergraph.field(id).named_type;
-                            Some(self.selection(&field.selection_set, named, budget, depth + 1)?)
+                            Some(self.selection(
+                                &field.selection_set,
+                                named,
+                                false,
+                                budget,
+                                depth + 1,
+                            )?)
                         }
                         _ => None,
                     };
@@ -236,8 +254,13 @@ impl Normalizer<'_> {
                         None => None,
                     };
                     let inner = type_condition.unwrap_or(parent);
-                    let selection =
-                        self.selection(&fragment.selection_set, inner, budget, depth + 1)?;
+                    let selection = self.selection(
+                        &fragment.selection_set,
+                        inner,
+                        narrowed || inner != parent,
+                        budget,
+                        depth + 1,
+                    )?;
                     items.push(NItem::Fragment(NFragment {
                         type_condition,
                         conditions,
@@ -256,8 +279,13 @@ impl Normalizer<'_> {
                             PlanError::UnknownFragment(spread.fragment_name.to_string())
                         })?;
                     let type_condition = self.type_id(fragment.type_condition())?;
-                    let selection =
-                        self.selection(&fragment.selection_set, type_condition, budget, depth + 1)?;
+                    let selection = self.selection(
+                        &fragment.selection_set,
+                        type_condition,
+                        narrowed || type_condition != parent,
+                        budget,
+                        depth + 1,
+                    )?;
                     items.push(NItem::Fragment(NFragment {
                         type_condition: Some(type_condition),
                         conditions,
@@ -267,6 +295,18 @@ impl Normalizer<'_> {
             }
         }
         Ok(NSelection { items })
+    }
+
+    /// Whether some subgraph declares the field with another type than the supergraph's.
+    fn type_differs_per_graph(&self, kind: NFieldKind) -> bool {
+        let NFieldKind::Field(id) = kind else {
+            return false;
+        };
+        let field = self.supergraph.field(id);
+        field
+            .graphs
+            .iter()
+            .any(|g| g.ty.as_ref().is_some_and(|ty| *ty != field.ty))
     }
 
     fn type_id(&self, name: &str) -> Result<TypeId, PlanError> {

@@ -113,6 +113,54 @@ pub struct FieldShape {
     pub coordinate: Arc<str>,
 }
 
+/// The merged fields in response order. A response key sits where its first *included*
+/// occurrence is (CollectFields skips excluded ones), so a key whose first occurrence is
+/// conditional appears once per distinct condition, in occurrence order, each gated by its
+/// own condition; the projector keeps the first that is included. Keys whose first
+/// occurrence is unconditional appear once, as before.
+fn in_response_order(
+    mut merged: HashMap<Name, FieldShape>,
+    order: &[(Name, Vec<VarCondition>)],
+) -> Vec<FieldShape> {
+    let mut placed: HashMap<&Name, Vec<&Vec<VarCondition>>> = HashMap::new();
+    let mut plan: Vec<(&Name, &Vec<VarCondition>)> = Vec::new();
+    for (key, conjunction) in order {
+        let seen = placed.entry(key).or_default();
+        if seen.iter().any(|c| c.is_empty()) || seen.contains(&conjunction) {
+            continue;
+        }
+        seen.push(conjunction);
+        plan.push((key, conjunction));
+    }
+    let mut remaining: HashMap<&Name, usize> = HashMap::new();
+    for (key, _) in &plan {
+        *remaining.entry(*key).or_default() += 1;
+    }
+    let mut out = Vec::with_capacity(plan.len());
+    for (key, conjunction) in plan {
+        let left = remaining.get_mut(key).map(|n| {
+            *n -= 1;
+            *n
+        });
+        let Some(mut field) = (if left == Some(0) {
+            merged.remove(key)
+        } else {
+            merged.get(key).cloned()
+        }) else {
+            continue;
+        };
+        if placed.get(key).is_some_and(|all| all.len() > 1) {
+            field.include = if conjunction.is_empty() {
+                Inclusion::Always
+            } else {
+                Inclusion::When(vec![conjunction.clone()])
+            };
+        }
+        out.push(field);
+    }
+    out
+}
+
 pub(crate) fn build(
     supergraph: &Supergraph,
     operation: &NormalizedOperation,
@@ -216,10 +264,11 @@ impl ShapeBuilder<'_> {
         object: Option<TypeId>,
     ) -> Result<Vec<FieldShape>, PlanError> {
         let mut entries: Entries<'_> = IndexMap::new();
+        let mut order = Vec::new();
         for (selection, conditions) in occurrences {
-            self.visit(selection, conditions, object, &mut entries)?;
+            self.visit(selection, conditions, object, &mut entries, &mut order)?;
         }
-        let mut out = Vec::with_capacity(entries.len());
+        let mut merged: HashMap<Name, FieldShape> = HashMap::with_capacity(entries.len());
         for (_, (field, children, conjunctions)) in entries {
             let include = if conjunctions.iter().any(Vec::is_empty) {
                 Inclusion::Always
@@ -253,18 +302,21 @@ impl ShapeBuilder<'_> {
                     (ShapeKind::Value, coordinate, enum_values, selection)
                 }
             };
-            out.push(FieldShape {
-                response_key: field.response_key.clone(),
-                data_key: field.data_key.clone(),
-                kind,
-                ty: field.ty.clone(),
-                include,
-                enum_values,
-                selection,
-                coordinate,
-            });
+            merged.insert(
+                field.response_key.clone(),
+                FieldShape {
+                    response_key: field.response_key.clone(),
+                    data_key: field.data_key.clone(),
+                    kind,
+                    ty: field.ty.clone(),
+                    include,
+                    enum_values,
+                    selection,
+                    coordinate,
+                },
+            );
         }
-        Ok(out)
+        Ok(in_response_order(merged, &order))
     }
 
     fn visit<'n>(
@@ -273,6 +325,7 @@ impl ShapeBuilder<'_> {
         conditions: &[VarCondition],
         object: Option<TypeId>,
         entries: &mut Entries<'n>,
+        order: &mut Vec<(Name, Vec<VarCondition>)>,
     ) -> Result<(), PlanError> {
         for item in &selection.items {
             self.budget.tick()?;
@@ -291,8 +344,9 @@ impl ShapeBuilder<'_> {
                         entry.1.push((sub, all.clone()));
                     }
                     if !entry.2.contains(&all) {
-                        entry.2.push(all);
+                        entry.2.push(all.clone());
                     }
+                    order.push((field.response_key.clone(), all));
                 }
                 NItem::Fragment(fragment) => {
                     let applies = match (fragment.type_condition, object) {
@@ -307,7 +361,7 @@ impl ShapeBuilder<'_> {
                                 all.push(c.clone());
                             }
                         }
-                        self.visit(&fragment.selection, &all, object, entries)?;
+                        self.visit(&fragment.selection, &all, object, entries, order)?;
                     }
                 }
             }

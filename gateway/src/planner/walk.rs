@@ -26,7 +26,7 @@ use indexmap::IndexSet;
 
 use super::budget::Budget;
 use super::error::PlanError;
-use super::groups::{GroupId, Groups, SelId, collect_variables};
+use super::groups::{GroupId, Groups, SelId, SelKind, collect_variables};
 use super::operation::{
     NField, NFieldKind, NFragment, NItem, NSelection, NormalizedOperation, VarCondition,
 };
@@ -120,6 +120,26 @@ impl<'a> Walker<'a> {
                 &conditions,
             )?;
         }
+        // A root selection whose fields may all be excluded by conditions the fetch is not
+        // gated by would come back as `{}`, which async-graphql answers with `data: null`:
+        // such a selection also asks for `__typename`.
+        for &group in &roots {
+            let gate = self.groups.groups[group]
+                .conditions
+                .clone()
+                .unwrap_or_default();
+            let selection = self.groups.groups[group].selection;
+            let arena = &self.groups.arena;
+            let anchored = arena.nodes[selection].children.iter().any(|&c| {
+                matches!(&arena.nodes[c].kind, SelKind::Field { directives, .. }
+                    if directives.iter().all(|d| directive_condition(d).is_some_and(|c| gate.contains(&c))))
+            });
+            if !anchored {
+                self.groups
+                    .arena
+                    .field(selection, None, &name!("__typename"), &[], &[]);
+            }
+        }
         Ok(roots)
     }
 
@@ -150,8 +170,10 @@ impl<'a> Walker<'a> {
             })
     }
 
-    /// How many fields below `field` the subgraph cannot resolve itself (a proxy for the
-    /// number of fetches it would cost), looked at a few levels deep.
+    /// An estimate of the fetches `graph` needs below `field`, looked at a few levels deep: at
+    /// each level, the distinct subgraphs the fields it cannot resolve itself jump to, plus
+    /// one more for each `@requires` whose inputs `graph` cannot supply itself (those inputs
+    /// need a fetch of their own first).
     fn subtree_cost(
         &self,
         graph: SubgraphId,
@@ -170,6 +192,7 @@ impl<'a> Walker<'a> {
             .and_then(|e| e.provides.as_deref());
         let parent = self.supergraph.field(field).named_type;
         let mut cost = 0;
+        let mut targets: Vec<SubgraphId> = Vec::new();
         let mut stack: Vec<&NItem> = selection.items.iter().collect();
         while let Some(item) = stack.pop() {
             match item {
@@ -185,13 +208,51 @@ impl<'a> Walker<'a> {
                     let Some(id) = target else { continue };
                     if self.resolves_locally(graph, id, provides) {
                         cost += self.subtree_cost(graph, id, f.selection.as_ref(), depth + 1);
-                    } else {
-                        cost += 1;
+                        continue;
+                    }
+                    // The cheapest subgraph to jump to: no extra fetch for `@requires`
+                    // inputs, then one already jumped to from this level.
+                    let best = self
+                        .supergraph
+                        .field(id)
+                        .graphs
+                        .iter()
+                        .filter(|e| e.resolves(self.label_enabled))
+                        .map(|e| {
+                            let inputs_elsewhere = e.requires.as_deref().is_some_and(|set| {
+                                !self.supplies_locally(graph, parent, set, provides)
+                            });
+                            (inputs_elsewhere, !targets.contains(&e.graph), e.graph)
+                        })
+                        .min();
+                    match best {
+                        Some((inputs_elsewhere, new_target, to)) => {
+                            if new_target {
+                                targets.push(to);
+                            }
+                            cost += usize::from(inputs_elsewhere);
+                        }
+                        None => cost += 1,
                     }
                 }
             }
         }
-        cost
+        cost + targets.len()
+    }
+
+    /// Whether `graph` resolves every top-level field of `set` (on `ty`) itself.
+    fn supplies_locally(
+        &self,
+        graph: SubgraphId,
+        ty: TypeId,
+        set: &SelectionSet,
+        provided: Provided<'_>,
+    ) -> bool {
+        set.fields().all(|f| {
+            self.supergraph
+                .field_id(ty, &f.name)
+                .is_some_and(|id| self.resolves_locally(graph, id, provided))
+        })
     }
 
     /// Whether `graph` resolves `field` where the walk stands, without a jump.
@@ -640,7 +701,19 @@ impl<'a> Walker<'a> {
         self.budget.tick()?;
         let supergraph = self.supergraph;
         let info = supergraph.field(id);
-        let directives = condition_directives(&concat(pending, &field.conditions));
+        // `@skip`/`@include` are not repeatable: the field carries at most one of each, and
+        // further conditions wrap it in condition-only inline fragments (`... @include(if:
+        // $b) { field @include(if: $a) }`), which AND them.
+        let (on_field, wrappers) = split_conditions(&concat(pending, &field.conditions));
+        let directives = condition_directives(&on_field);
+        let mut sel = sel;
+        for wrapper in &wrappers {
+            sel = self.groups.arena.fragment(
+                sel,
+                None,
+                &condition_directives(std::slice::from_ref(wrapper)),
+            );
+        }
         let alias = (field.data_key != field.name).then_some(&field.data_key);
         let child = self
             .groups
@@ -656,6 +729,9 @@ impl<'a> Walker<'a> {
                 for argument in &directive.arguments {
                     collect_variables(&argument.value, &mut g.variables);
                 }
+            }
+            for (variable, _) in &wrappers {
+                g.variables.insert(variable.clone());
             }
         }
         self.groups.contribute(group, &conditions);
@@ -686,7 +762,21 @@ impl<'a> Walker<'a> {
             child_provided,
             &[],
             &conditions,
-        )
+        )?;
+        // A composite field needs a selection set even when nothing below it is fetched here
+        // (only `__typename`, which the executor answers from the shape, was selected), and
+        // one field that is always included: async-graphql subgraphs answer `null` instead of
+        // `{}` when `@skip`/`@include` or type conditions leave an object no fields.
+        let arena = &self.groups.arena;
+        let anchored = arena.nodes[child].children.iter().any(|&c| {
+            matches!(&arena.nodes[c].kind, SelKind::Field { directives, .. } if directives.is_empty())
+        });
+        if !anchored {
+            self.groups
+                .arena
+                .field(child, None, &name!("__typename"), &[], &[]);
+        }
+        Ok(())
     }
 
     /// Resolves a field the current subgraph cannot: through one or more `@key` hops.
@@ -814,6 +904,16 @@ impl<'a> Walker<'a> {
                 }
             }
         }
+        // An entity group is shared by every selection reaching that path, under whatever
+        // conditions each has, and is gated only by the conditions they all share: the field
+        // carries its enclosing conditions itself (a skipped branch must not be fetched, nor
+        // its errors reported, just because a sibling selection reaches the same entities).
+        let pending: Vec<VarCondition> = if current_group == group {
+            pending.to_vec()
+        } else {
+            concat(conditions, pending)
+        };
+        let pending = pending.as_slice();
         if !context_arguments.is_empty() {
             // `@fromContext`: read each value at the enclosing object that sets the context,
             // send it per representation batch as a variable.
@@ -1302,6 +1402,37 @@ fn with(path: &[FetchPathElement], element: FetchPathElement) -> Vec<FetchPathEl
 }
 
 /// `@include(if: $v)` / `@skip(if: $v)` for the subgraph operation.
+/// The variable condition a `@skip`/`@include` directive stands for.
+fn directive_condition(directive: &ast::Directive) -> Option<VarCondition> {
+    let include = match directive.name.as_str() {
+        "include" => true,
+        "skip" => false,
+        _ => return None,
+    };
+    match directive.specified_argument_by_name("if").map(|v| &**v) {
+        Some(ast::Value::Variable(variable)) => Some((variable.clone(), include)),
+        _ => None,
+    }
+}
+
+/// Distinct conditions split into those the field itself can carry (the first `@include`
+/// and the first `@skip`) and the rest.
+fn split_conditions(conditions: &[VarCondition]) -> (Vec<VarCondition>, Vec<VarCondition>) {
+    let mut on_field: Vec<VarCondition> = Vec::new();
+    let mut rest: Vec<VarCondition> = Vec::new();
+    for condition in conditions {
+        if on_field.contains(condition) || rest.contains(condition) {
+            continue;
+        }
+        if on_field.iter().any(|(_, include)| *include == condition.1) {
+            rest.push(condition.clone());
+        } else {
+            on_field.push(condition.clone());
+        }
+    }
+    (on_field, rest)
+}
+
 pub(crate) fn condition_directives(conditions: &[VarCondition]) -> Vec<Node<ast::Directive>> {
     conditions
         .iter()

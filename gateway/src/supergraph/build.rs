@@ -235,6 +235,8 @@ pub(crate) fn build(schema: &Valid<Schema>, links: &Links) -> Result<Model, Supe
         }
     }
 
+    builder.check_inputs(&types)?;
+
     let root = |ty: &Option<apollo_compiler::schema::ComponentName>| -> Option<TypeId> {
         ty.as_ref()
             .and_then(|name| builder.type_index.get(&name.name).copied())
@@ -257,6 +259,94 @@ pub(crate) fn build(schema: &Valid<Schema>, links: &Links) -> Result<Model, Supe
 }
 
 impl Builder<'_> {
+    /// Input types are merged by intersection: a subgraph is never sent an enum value or an
+    /// input field it does not define, because clients cannot send what is not in every graph
+    /// of the type. A supergraph that breaks this (hand-written, or from a composer that does
+    /// not intersect) is refused here, naming the value, instead of letting requests reach a
+    /// subgraph with input it cannot parse.
+    fn check_inputs(&self, types: &[TypeInfo]) -> Result<(), SupergraphError> {
+        let graphs_of = |name: &Name| -> Option<&TypeInfo> {
+            self.type_index.get(name).map(|id| &types[id.index()])
+        };
+        // Every named type reachable in an input position: argument types, then input object
+        // fields, transitively.
+        let mut pending: Vec<Name> = Vec::new();
+        for ty in self.schema.types.values() {
+            let fields = match ty {
+                ExtendedType::Object(o) => &o.fields,
+                ExtendedType::Interface(i) => &i.fields,
+                _ => continue,
+            };
+            for field in fields.values() {
+                pending.extend(
+                    field
+                        .arguments
+                        .iter()
+                        .map(|a| a.ty.inner_named_type().clone()),
+                );
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = pending.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(info) = graphs_of(&name) else {
+                continue;
+            };
+            let type_graphs: Vec<SubgraphId> = info.graphs.iter().map(|g| g.graph).collect();
+            match self.schema.types.get(&name) {
+                Some(ExtendedType::Enum(_)) => {
+                    for (value, graphs) in &info.enum_values {
+                        if let Some(missing) = type_graphs.iter().find(|g| !graphs.contains(g)) {
+                            return Err(SupergraphError::InputNotInGraph {
+                                element: format!("enum value `{name}.{value}`"),
+                                graph: self.graph_name(*missing),
+                            });
+                        }
+                    }
+                }
+                Some(ExtendedType::InputObject(input)) => {
+                    for (field_name, field) in &input.fields {
+                        pending.push(field.ty.inner_named_type().clone());
+                        let mut field_graphs = Vec::new();
+                        for directive in field.directives.get_all(&self.names.field) {
+                            let context =
+                                format!("`@{}` on `{name}.{field_name}`", self.names.field);
+                            if let Some(graph) =
+                                self.graph_argument(directive, "graph", &context)?
+                            {
+                                field_graphs.push(graph);
+                            }
+                        }
+                        if field_graphs.is_empty() {
+                            continue;
+                        }
+                        if let Some(missing) =
+                            type_graphs.iter().find(|g| !field_graphs.contains(g))
+                        {
+                            return Err(SupergraphError::InputNotInGraph {
+                                element: format!("input field `{name}.{field_name}`"),
+                                graph: self.graph_name(*missing),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The `join__Graph` value naming `graph`, for messages.
+    fn graph_name(&self, graph: SubgraphId) -> String {
+        self.graph_by_enum
+            .iter()
+            .find(|(_, id)| **id == graph)
+            .map(|(name, _)| name.to_string())
+            .unwrap_or_default()
+    }
+
     /// The values of `join__Graph`, in declaration order.
     fn graphs(&mut self) -> Result<Vec<SubgraphInfo>, SupergraphError> {
         let graph_enum = self

@@ -41,4 +41,10 @@ pub enum SupergraphError {
     /// (e.g. an accessible field whose type is inaccessible).
     #[error("the api schema derived from the supergraph is invalid: {0}")]
     InvalidApiSchema(String),
+    /// An enum value or input field usable as input is missing from a graph that defines its
+    /// type: that subgraph could be sent input it does not know.
+    #[error(
+        "{element} can be sent as input but graph `{graph}` (which defines its type) does not define it; input types must be merged by intersection"
+    )]
+    InputNotInGraph { element: String, graph: String },
 }

@@ -153,6 +153,18 @@ impl Supergraph {
         self.types[ty.index()].in_graph(graph).is_some()
     }
 
+    /// Every progressive `@override` label (`@join__field(overrideLabel:)`), sorted, once each.
+    pub fn override_labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = self
+            .fields
+            .iter()
+            .flat_map(|f| f.graphs.iter().filter_map(|g| g.override_label.clone()))
+            .collect();
+        labels.sort();
+        labels.dedup();
+        labels
+    }
+
     /// Concrete types a value of `ty` can have at runtime (itself for objects).
     pub fn possible_types(&self, ty: TypeId) -> &[TypeId] {
         &self.types[ty.index()].possible_types

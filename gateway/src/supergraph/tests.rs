@@ -299,3 +299,34 @@ fn possible_types_per_graph() {
     let media = s.type_id("Media").expect("Media");
     assert_eq!(s.possible_types(media).len(), 3);
 }
+
+/// Input enums and input objects must be the intersection over their graphs: a value or field
+/// one graph lacks could otherwise be sent to it. The composed fixture passes; the same
+/// supergraph with an extra value or field in one graph only is refused, naming it.
+#[test]
+fn input_values_missing_from_a_graph_are_refused() {
+    let sdl = fixture("federation/types.graphql");
+    Supergraph::parse(&sdl).expect("the composed supergraph loads");
+    let extra_value = sdl.replace(
+        "  M @join__enumValue(graph: A) @join__enumValue(graph: B)\n",
+        "  M @join__enumValue(graph: A) @join__enumValue(graph: B)\n  XL @join__enumValue(graph: B)\n",
+    );
+    assert_ne!(extra_value, sdl);
+    let error = Supergraph::parse(&extra_value).expect_err("XL is not in A");
+    assert!(
+        matches!(&error, SupergraphError::InputNotInGraph { element, graph }
+            if element == "enum value `Size.XL`" && graph == "A"),
+        "{error}"
+    );
+    let extra_field = sdl.replace(
+        "  minPrice: Int\n}",
+        "  minPrice: Int\n  onlyNew: Boolean @join__field(graph: B)\n}",
+    );
+    assert_ne!(extra_field, sdl);
+    let error = Supergraph::parse(&extra_field).expect_err("onlyNew is not in A");
+    assert!(
+        matches!(&error, SupergraphError::InputNotInGraph { element, .. }
+            if element == "input field `Filter.onlyNew`"),
+        "{error}"
+    );
+}

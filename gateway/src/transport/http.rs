@@ -66,6 +66,9 @@ struct Inner {
 /// What a shared call resolves to: cheap to clone for every waiter.
 type SharedResult = Result<Arc<SubgraphResponse>, Arc<TransportError>>;
 
+/// One call in flight: its id (so only its own leader removes it) and its shared answer.
+type Call = (u64, Shared<BoxFuture<'static, SharedResult>>);
+
 /// Identical requests: the same subgraph, body bytes and forwarded headers. The whole body is
 /// the key (not a hash of it), so two different requests can never share an answer.
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -79,7 +82,7 @@ struct InFlightKey {
 /// its answer, and any identical request arriving meanwhile awaits that answer.
 #[derive(Debug, Default)]
 struct InFlight {
-    calls: Mutex<HashMap<Arc<InFlightKey>, (u64, Shared<BoxFuture<'static, SharedResult>>)>>,
+    calls: Mutex<HashMap<Arc<InFlightKey>, Call>>,
     next_id: std::sync::atomic::AtomicU64,
 }
 

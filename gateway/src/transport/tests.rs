@@ -223,6 +223,13 @@ async fn urls_come_from_the_supergraph_unless_overridden() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .expect("fixture");
+    // `b`'s URL gets a port nothing listens on: one just bound and released (the fixture's own
+    // port may be taken by anything else running on the machine).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let sdl = sdl.replace("127.0.0.1:4202", &format!("127.0.0.1:{closed}"));
     let supergraph = crate::supergraph::Supergraph::parse(&sdl).expect("supergraph");
     let overrides = HashMap::from([("a".to_owned(), format!("{base}/graphql"))]);
     let client =
@@ -234,7 +241,10 @@ async fn urls_come_from_the_supergraph_unless_overridden() {
         .execute("b", request("{a}"))
         .await
         .expect_err("nothing listens");
-    assert!(error.to_string().contains("127.0.0.1:4202"), "{error}");
+    assert!(
+        error.to_string().contains(&format!("127.0.0.1:{closed}")),
+        "{error}"
+    );
 }
 
 /// A subgraph that counts its calls and answers slowly, so concurrent requests overlap.

@@ -20,6 +20,10 @@ const ORDERS: &str = "query($r: [_Any!]!) { _entities(representations: $r) { ...
 const USER_ORDERS: &str = "query($r: [_Any!]!) { _entities(representations: $r) { ... on User {
     orders(first: 5) { id items { quantity unitPrice { amount } } total { amount } } } } }";
 
+/// The allocator the binary runs with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn postgres_url() -> Option<String> {
     ["BENCH_POSTGRES_URL", "TEST_POSTGRES_URL"]
         .iter()

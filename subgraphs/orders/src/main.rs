@@ -8,6 +8,12 @@ use clap::Parser;
 use orders_subgraph::Config;
 use subgraph_kit::seed::SeedSize;
 
+/// A response is thousands of small allocations (values, strings, futures) freed together;
+/// mimalloc serves that pattern markedly cheaper than the system allocator (see the
+/// `entities` benchmark).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();

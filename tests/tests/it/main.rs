@@ -1,5 +1,6 @@
 //! The one end-to-end test binary.
 
+mod deploy_files;
 mod graphiql;
 mod seed_consistency;
 mod through_gateway;

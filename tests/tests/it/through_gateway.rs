@@ -265,3 +265,52 @@ fn supergraph_file_is_the_composition_of_the_schema_files() {
          --subgraph reviews=http://127.0.0.1:4004/graphql=schema/reviews.graphql > schema/supergraph.graphql"
     );
 }
+
+/// Advisory class: brute force by alias batching. A thousand `login` attempts in one request
+/// are refused at the gateway by the default alias limit; the users service never sees one.
+/// Below the limit, each aliased attempt reaches the service in the one request it gets.
+#[tokio::test]
+async fn alias_batched_login_attempts_are_refused_before_the_users_service() {
+    let stack = TestStack::start(subgraph_kit::testing::Backend::Sqlite, SeedSize::small()).await;
+    let gateway = TestGateway::composed(&stack).await;
+    let email = seed::user(2).email;
+    let attempt =
+        |i: usize| format!("a{i}: login(email: \"{email}\", password: \"guess{i}\") {{ token }} ");
+    stack.reset_counts();
+    let many: String = (0..1000).map(attempt).collect();
+    let (status, resp) = gateway
+        .post(
+            json!({"query": format!("mutation {{ {many} }}")}),
+            None,
+            "application/graphql-response+json",
+        )
+        .await;
+    assert_eq!(status, 400, "{resp}");
+    let codes: Vec<&str> = resp["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{resp}"))
+        .iter()
+        .filter_map(|e| e["extensions"]["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"MAX_ALIASES_LIMIT") || codes.contains(&"MAX_TOKENS_LIMIT"),
+        "{resp}"
+    );
+    assert_eq!(stack.counts()["users"], 0, "{:?}", stack.counts());
+
+    // A few attempts pass the limits, reach the service and fail as a wrong password does.
+    let few: String = (0..3).map(attempt).collect();
+    let resp = gateway
+        .query(&format!("mutation {{ {few} }}"), json!({}), None)
+        .await;
+    let errors = resp["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{resp}"));
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["extensions"]["code"] == "UNAUTHENTICATED"),
+        "{resp}"
+    );
+    assert!(stack.counts()["users"] >= 1, "{:?}", stack.counts());
+}

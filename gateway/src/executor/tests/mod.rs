@@ -333,6 +333,31 @@ async fn skipped_branches_cause_no_fetch() {
     assert_eq!(client.log().len(), 2);
 }
 
+/// A response key whose first occurrence is skipped sits where its first included
+/// occurrence is, as CollectFields orders it (found by the differential test).
+#[tokio::test]
+async fn a_skipped_first_occurrence_does_not_fix_the_key_position() {
+    let s = supergraph("tessera.graphql");
+    let query = r#"query($skip: Boolean!) {
+        user(id: "1") { email @skip(if: $skip) name email ... @include(if: $skip) { id name } id }
+    }"#;
+    for (skip, expected) in [
+        (
+            true,
+            r#"{"data":{"user":{"name":"Ada","email":"ada@tessera.dev","id":"1"}}}"#,
+        ),
+        (
+            false,
+            r#"{"data":{"user":{"email":"ada@tessera.dev","name":"Ada","id":"1"}}}"#,
+        ),
+    ] {
+        let client = tessera::client();
+        let response = run(&s, &client, query, json!({"skip": skip})).await;
+        let text = serde_json::to_string(&response).expect("json");
+        assert_eq!(text, expected, "skip = {skip}");
+    }
+}
+
 #[tokio::test]
 async fn a_second_key_is_used_when_the_source_has_it() {
     let s = supergraph("tessera.graphql");
@@ -728,7 +753,7 @@ mod media {
 }
 
 #[tokio::test]
-async fn context_values_are_read_at_the_enclosing_object_and_batched_by_value() {
+async fn context_values_are_read_at_the_enclosing_object_and_sent_in_one_request() {
     let s = supergraph("context.graphql");
     let client = harness::InProcess::default()
         .with("a", shops::a())
@@ -752,15 +777,18 @@ async fn context_values_are_read_at_the_enclosing_object_and_batched_by_value() 
         .into_iter()
         .filter(|l| l.subgraph == "b" && l.query.contains("_entities"))
         .collect();
-    assert_eq!(priced.len(), 2, "one batch per distinct currency");
-    let currencies: Vec<&Value> = priced
-        .iter()
-        .map(|l| &l.variables["contextualArgument_0_0"])
-        .collect();
-    assert_eq!(currencies, [&json!("USD"), &json!("EUR")]);
+    // One request, one aliased `_entities` per distinct currency.
+    assert_eq!(priced.len(), 1);
+    let variables = &priced[0].variables;
+    assert_eq!(variables["contextualArgument_0_0_0"], json!("USD"));
+    assert_eq!(variables["contextualArgument_0_0_1"], json!("EUR"));
     assert_eq!(
-        priced[0].variables["representations"],
+        variables["representations_0"],
         json!([{"__typename": "Product", "id": "1"}, {"__typename": "Product", "id": "2"}])
+    );
+    assert_eq!(
+        variables["representations_1"],
+        json!([{"__typename": "Product", "id": "1"}])
     );
 }
 

@@ -129,3 +129,25 @@ QueryPlan {
 }
 "###);
 }
+
+/// Only `__typename` below a composite field: the subgraph is still sent a selection set
+/// (found by the differential test: `userByEmail(..)` alone is invalid on the subgraph).
+#[test]
+fn typename_alone_below_a_composite_field() {
+    let s = fixture("abstract.graphql");
+    assert_snapshot!(plan_string(&s, "{ search { __typename } results { ... on Book { __typename } } }"), @r###"
+QueryPlan {
+  Fetch(service: "a", id: 0) {
+    {
+      search {
+        __typename
+      }
+      results {
+        __typename
+        ... on Book
+      }
+    }
+  },
+}
+"###);
+}

@@ -52,10 +52,11 @@ fn two_hundred_fragments_nested_ten_deep() {
         Ok(d) => d,
         Err(e) => panic!("{}", e.errors),
     };
+    // Default budget: plans (inside 100 ms) or fails cleanly on the budget.
     let started = Instant::now();
     let result = crate::planner::plan(&s, &document, None);
     assert!(
-        started.elapsed() < Duration::from_millis(500),
+        started.elapsed() < HANG_GUARD,
         "took {:?}",
         started.elapsed()
     );
@@ -63,7 +64,24 @@ fn two_hundred_fragments_nested_ten_deep() {
         Ok(plan) => assert_eq!(plan.fetch_count, 2),
         Err(e) => assert!(matches!(e, PlanError::BudgetExceeded(_)), "{e}"),
     }
+    // A node budget below the expansion fails on size, whatever the machine's speed.
+    let small = PlanOptions {
+        budget: PlanBudget {
+            max_nodes: 5_000,
+            max_time: Duration::from_secs(60),
+        },
+        ..PlanOptions::default()
+    };
+    let error = crate::planner::plan_with(&s, &document, None, &small).expect_err("too big");
+    assert_eq!(error, PlanError::BudgetExceeded("size"));
+    assert_eq!(
+        error.to_graphql_error().code(),
+        Some("QUERY_PLANNING_FAILED")
+    );
 }
+
+/// Far above any plan these tests need: only a hang (a bug) takes this long.
+const HANG_GUARD: Duration = Duration::from_secs(10);
 
 /// An operation inside the budget plans normally with a small budget too.
 #[test]
@@ -107,7 +125,10 @@ enum join__Graph {
     sdl
 }
 
-fn timed_plan(sdl: &str, query: &str) -> (Result<crate::planner::QueryPlan, PlanError>, Duration) {
+/// Plans `query` over `sdl` three ways: with the default budget (100 ms), where it must plan
+/// to `fetches` fetches or fail cleanly on time; with a generous time budget, where it must plan
+/// (the size bound alone holds it); and with a tiny node budget, where it must fail on size.
+fn plans_within_budget(sdl: &str, query: &str, fetches: usize) {
     let s = crate::supergraph::Supergraph::parse(sdl)
         .unwrap_or_else(|e| panic!("generated supergraph: {e}"));
     let document = match apollo_compiler::ExecutableDocument::parse_and_validate(
@@ -118,9 +139,37 @@ fn timed_plan(sdl: &str, query: &str) -> (Result<crate::planner::QueryPlan, Plan
         Ok(d) => d,
         Err(e) => panic!("{}", e.errors),
     };
-    let started = Instant::now();
-    let result = crate::planner::plan(&s, &document, None);
-    (result, started.elapsed())
+    let run = |budget: PlanBudget| {
+        let options = PlanOptions {
+            budget,
+            ..PlanOptions::default()
+        };
+        let started = Instant::now();
+        let result = crate::planner::plan_with(&s, &document, None, &options);
+        assert!(
+            started.elapsed() < HANG_GUARD,
+            "took {:?}",
+            started.elapsed()
+        );
+        result
+    };
+    match run(PlanBudget::default()) {
+        Ok(plan) => assert_eq!(plan.fetch_count, fetches),
+        Err(e) => assert_eq!(e, PlanError::BudgetExceeded("time")),
+    }
+    let generous = PlanBudget {
+        max_time: Duration::from_secs(5),
+        ..PlanBudget::default()
+    };
+    assert_eq!(run(generous).expect("plans").fetch_count, fetches);
+    let tiny = PlanBudget {
+        max_nodes: 50,
+        ..PlanBudget::default()
+    };
+    assert_eq!(
+        run(tiny).expect_err("over budget"),
+        PlanError::BudgetExceeded("size")
+    );
 }
 
 /// Ten subgraphs that all resolve every field of an entity (`@shareable` everywhere): the
@@ -146,13 +195,8 @@ fn ten_subgraphs_sharing_every_field() {
     query.push_str("id ");
     query.push_str(&"} ".repeat(9));
     query.push('}');
-    let (result, elapsed) = timed_plan(&sdl, &query);
-    assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
-    assert_eq!(
-        result.expect("plans").fetch_count,
-        1,
-        "everything resolves in one subgraph"
-    );
+    // Everything resolves in one subgraph.
+    plans_within_budget(&sdl, &query, 1);
 }
 
 /// An interface with 100 implementations, one field of each owned by another subgraph: the
@@ -171,9 +215,7 @@ fn interface_with_a_hundred_implementations() {
         .map(|i| format!("... on T{i} {{ extra }} "))
         .collect();
     let query = format!("{{ all {{ id name {fragments} }} }}");
-    let (result, elapsed) = timed_plan(&sdl, &query);
-    assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
-    assert_eq!(result.expect("plans").fetch_count, 2);
+    plans_within_budget(&sdl, &query, 2);
 }
 
 /// A recursive type whose fields alternate between two subgraphs, selected 30 levels deep:
@@ -190,7 +232,5 @@ fn deeply_recursive_types() {
     query.push_str("id ");
     query.push_str(&"} ".repeat(31));
     query.push('}');
-    let (result, elapsed) = timed_plan(&sdl, &query);
-    assert!(elapsed < Duration::from_millis(100), "took {elapsed:?}");
-    assert_eq!(result.expect("plans").fetch_count, 31);
+    plans_within_budget(&sdl, &query, 31);
 }

@@ -476,3 +476,39 @@ QueryPlan {
 }
 "###);
 }
+
+/// An entity fetch below `[[Product]]`: the flatten path has one `@` per list level. Supergraph from `tests/federation/execution.rs`.
+#[test]
+fn entities_inside_lists_of_lists() {
+    let s = fixture("federation/execution.graphql");
+    assert_snapshot!(plan_string(&s, "{ shelves { name stock } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "catalog", id: 0) {
+      {
+        shelves {
+          name
+          __typename
+          upc
+        }
+      }
+    },
+    Flatten(path: "shelves.@.@") {
+      Fetch(service: "inventory", id: 1) {
+        {
+          ... on Product {
+            __typename
+            upc
+          }
+        } =>
+        {
+          ... on Product {
+            stock
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}

@@ -158,3 +158,70 @@ QueryPlan {
 }
 "###);
 }
+
+/// From the `@interfaceObject` subgraph, the owner tells the concrete type, then `extras` answers the type-conditioned fields. Supergraph from `tests/federation/abstract_types.rs`.
+#[test]
+fn interface_object_across_two_hops() {
+    let s = fixture("federation/abstract_types.graphql");
+    assert_snapshot!(plan_string(&s, "{ topMedia { reviews ... on Book { pages stock } ... on Movie { rating } } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "reviews", id: 0) {
+      {
+        topMedia {
+          reviews
+          __typename
+          id
+        }
+      }
+    },
+    Flatten(path: "topMedia.@") {
+      Fetch(service: "media", id: 1) {
+        {
+          ... on Media {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Media {
+            __typename
+            ... on Book {
+              pages
+              __typename
+              id
+            }
+            ... on Movie {
+              __typename
+              id
+            }
+          }
+        }
+      },
+    },
+    Flatten(path: "topMedia.@") {
+      Fetch(service: "extras", id: 2) {
+        {
+          ... on Book {
+            __typename
+            id
+          }
+          ... on Movie {
+            __typename
+            id
+          }
+        } =>
+        {
+          ... on Book {
+            stock
+          }
+          ... on Movie {
+            rating
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}

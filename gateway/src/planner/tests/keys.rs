@@ -198,3 +198,100 @@ QueryPlan {
 }
 "###);
 }
+
+/// `inventory` knows `sku` only; `pricing` needs `"id sku"`: `catalog` (reachable by `sku`) supplies `id` first. Supergraph from `tests/federation/keys.rs`.
+#[test]
+fn composite_key_through_an_intermediate_subgraph() {
+    let s = fixture("federation/keys.graphql");
+    assert_snapshot!(plan_string(&s, "{ stockedProducts { stock name price } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "inventory", id: 0) {
+      {
+        stockedProducts {
+          stock
+          __typename
+          sku
+        }
+      }
+    },
+    Flatten(path: "stockedProducts.@") {
+      Fetch(service: "catalog", id: 1) {
+        {
+          ... on Product {
+            __typename
+            sku
+          }
+        } =>
+        {
+          ... on Product {
+            name
+            __typename
+            id
+            sku
+          }
+        }
+      },
+    },
+    Flatten(path: "stockedProducts.@") {
+      Fetch(service: "pricing", id: 2) {
+        {
+          ... on Product {
+            __typename
+            id
+            sku
+          }
+        } =>
+        {
+          ... on Product {
+            price
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}
+
+/// A nested key (`"id organization { id }"`) is selected whole for the representation.
+#[test]
+fn nested_key_representation() {
+    let s = fixture("federation/keys.graphql");
+    assert_snapshot!(plan_string(&s, "{ accounts { name plan } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "accounts", id: 0) {
+      {
+        accounts {
+          name
+          __typename
+          id
+          organization {
+            id
+          }
+        }
+      }
+    },
+    Flatten(path: "accounts.@") {
+      Fetch(service: "billing", id: 1) {
+        {
+          ... on Account {
+            __typename
+            id
+            organization {
+              id
+            }
+          }
+        } =>
+        {
+          ... on Account {
+            plan
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}

@@ -12,6 +12,7 @@ mod conditions;
 mod context;
 mod entity_jumps;
 mod fragments;
+mod inaccessible;
 mod interface_object;
 mod keys;
 mod mutations;
@@ -19,6 +20,7 @@ mod override_labels;
 mod provides;
 mod requires;
 mod shareable;
+mod types;
 
 pub(super) fn fixture(name: &str) -> Supergraph {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

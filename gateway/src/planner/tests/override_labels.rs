@@ -22,7 +22,7 @@ QueryPlan {
 }
 "###);
     let options = PlanOptions {
-        enabled_override_labels: vec!["percent(50)".into()],
+        enabled_override_labels: vec!["percent(50)".to_owned()].into(),
         ..PlanOptions::default()
     };
     assert_snapshot!(plan_with_options(&s, query, &options).to_string(), @r###"

@@ -205,3 +205,51 @@ QueryPlan {
 }
 "###);
 }
+
+/// Two `@requires` (several fields, and a nested selection) on one subgraph: the inputs come with the root fetch, then one entity fetch. Supergraph from `tests/federation/ownership.rs`.
+#[test]
+fn several_and_nested_requires_share_one_fetch() {
+    let s = fixture("federation/ownership.graphql");
+    assert_snapshot!(plan_string(&s, "{ products { shippingCost boxSize } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "products", id: 0) {
+      {
+        products {
+          __typename
+          id
+          weight
+          price
+          dimensions {
+            width
+            height
+          }
+        }
+      }
+    },
+    Flatten(path: "products.@") {
+      Fetch(service: "shipping", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+            weight
+            price
+            dimensions {
+              width
+              height
+            }
+          }
+        } =>
+        {
+          ... on Product {
+            shippingCost
+            boxSize
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}

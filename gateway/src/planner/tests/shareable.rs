@@ -59,3 +59,43 @@ QueryPlan {
 }
 "###);
 }
+
+/// The shareable root field goes to `products`, which also holds the `@requires` inputs of `shippingCost`: two fetches, not three (e2e: tests/federation/ownership.rs).
+#[test]
+fn shareable_root_field_goes_where_requires_inputs_are() {
+    let s = fixture("federation/ownership.graphql");
+    assert_snapshot!(plan_string(&s, "{ product(id: \"p1\") { zone shippingCost } }"), @r###"
+QueryPlan {
+  Sequence {
+    Fetch(service: "products", id: 0) {
+      {
+        product(id: "p1") {
+          __typename
+          id
+          weight
+          price
+        }
+      }
+    },
+    Flatten(path: "product") {
+      Fetch(service: "shipping", id: 1) {
+        {
+          ... on Product {
+            __typename
+            id
+            weight
+            price
+          }
+        } =>
+        {
+          ... on Product {
+            zone
+            shippingCost
+          }
+        }
+      },
+    },
+  },
+}
+"###);
+}

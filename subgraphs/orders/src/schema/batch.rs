@@ -1,6 +1,5 @@
 //! Sibling batches: objects resolved together remember each other, so a child list is loaded
-//! for all of them with one `load_many` on the shared DataLoader the first time any of them
-//! asks.
+//! for all of them with one statement the first time any of them asks.
 //!
 //! A DataLoader alone batches by time: it collects keys for a short delay and then runs one
 //! statement. async-graphql yields to the runtime while it walks a long list (every object
@@ -8,6 +7,8 @@
 //! 1,000 siblings outlasts the delay and the batch splits into dozens of statements. The
 //! siblings are known exactly when the parent batch returns, so that is where the child batch
 //! is fixed: `Order.items` of 1,000 orders is one statement however slowly they are resolved.
+//! Knowing every key, a batch calls the service directly rather than a DataLoader, which would
+//! add its collection delay to every level of the response.
 //! Objects reached without siblings fall back to a plain `load_one`.
 //!
 //! Batches live only as long as the objects of one response; nothing is cached across
@@ -23,9 +24,9 @@ use subgraph_kit::pagination::Page;
 use tokio::sync::OnceCell;
 
 use crate::entity::order_item;
-use crate::schema::loader::{LoadError, OrderItemsLoader, UserOrdersLoader};
-use crate::schema::loader_of;
+use crate::schema::loader::{LoadError, OrderItemsLoader, UserOrdersLoader, items_per_order};
 use crate::schema::order::Order;
+use crate::schema::{loader_of, service_of};
 
 /// The items of an order, shared by `items` and `total`.
 pub type Items = Arc<Vec<order_item::Model>>;
@@ -54,8 +55,24 @@ impl std::fmt::Debug for OrderBatch {
 impl OrderBatch {
     /// Makes `orders` one batch.
     pub fn join(orders: impl IntoIterator<Item = Order>) -> Vec<Order> {
+        Self::join_loaded(orders, None)
+    }
+
+    /// Makes `orders` one batch whose items were loaded already (`items` holds at least every
+    /// order of the batch).
+    pub fn join_with_items(
+        orders: impl IntoIterator<Item = Order>,
+        items: Arc<HashMap<OrderId, Items>>,
+    ) -> Vec<Order> {
+        Self::join_loaded(orders, Some(items))
+    }
+
+    fn join_loaded(
+        orders: impl IntoIterator<Item = Order>,
+        items: Option<Arc<HashMap<OrderId, Items>>>,
+    ) -> Vec<Order> {
         let orders: Vec<Order> = orders.into_iter().collect();
-        let batch = Self::over(&orders);
+        let batch = Self::over(&orders, items);
         orders
             .into_iter()
             .map(|o| o.in_batch(batch.clone()))
@@ -64,18 +81,18 @@ impl OrderBatch {
 
     /// A batch of one.
     pub fn alone(order: Order) -> Order {
-        let batch = Self::over(std::slice::from_ref(&order));
+        let batch = Self::over(std::slice::from_ref(&order), None);
         order.in_batch(batch)
     }
 
-    fn over(orders: &[Order]) -> Arc<Self> {
+    fn over(orders: &[Order], items: Option<Arc<HashMap<OrderId, Items>>>) -> Arc<Self> {
         let mut owners: Vec<UserId> = orders.iter().map(Order::owner).collect();
         owners.sort_unstable();
         owners.dedup();
         Arc::new(OrderBatch {
             ids: orders.iter().map(Order::order_id).collect(),
             owners,
-            items: OnceCell::new(),
+            items: OnceCell::new_with(items.map(Ok)),
             users: OnceLock::new(),
         })
     }
@@ -85,8 +102,8 @@ impl OrderBatch {
         let all = self
             .items
             .get_or_init(|| async {
-                let loader = loader_of::<OrderItemsLoader>(ctx)?;
-                Ok(Arc::new(loader.load_many(self.ids.iter().copied()).await?))
+                let rows = service_of(ctx)?.items_of_orders(&self.ids).await?;
+                Ok(Arc::new(items_per_order(&self.ids, rows)))
             })
             .await
             .clone()?;
@@ -153,23 +170,14 @@ impl UserBatch {
         };
         let all = cell
             .get_or_init(|| async {
-                let loader = loader_of::<UserOrdersLoader>(ctx)?;
-                let loaded = loader
-                    .load_many(self.ids.iter().map(|u| (*u, page)))
-                    .await?;
-                let (users, lists): (Vec<UserId>, Vec<Arc<Vec<Order>>>) = loaded
-                    .into_iter()
-                    .map(|((user, _), list)| (user, list))
-                    .unzip();
-                let mut batched =
-                    OrderBatch::join(lists.iter().flat_map(|list| list.iter().cloned()))
-                        .into_iter();
-                // `join` keeps the order it is given: deal the batched orders back out per user.
-                let per_user: HashMap<UserId, Vec<Order>> = users
-                    .into_iter()
-                    .zip(&lists)
-                    .map(|(user, list)| (user, batched.by_ref().take(list.len()).collect()))
-                    .collect();
+                let rows = service_of(ctx)?.orders_of_users(&self.ids, page).await?;
+                // Every user of the batch gets an answer, an empty page included; the rows come
+                // ordered by user then id, and `join` keeps that order.
+                let mut per_user: HashMap<UserId, Vec<Order>> =
+                    self.ids.iter().map(|user| (*user, Vec::new())).collect();
+                for order in OrderBatch::join(rows.into_iter().map(Order::from)) {
+                    per_user.entry(order.owner()).or_default().push(order);
+                }
                 Ok(Arc::new(per_user))
             })
             .await

@@ -4,9 +4,10 @@
 //! Two things need the whole list of representations, which each resolver reads from the
 //! field's `representations` argument once per request (per `_entities` field):
 //!
-//! - **Batching.** All `Order` keys of the call are loaded with one `load_many`, and all `User`
-//!   keys form one [`UserBatch`], so 1,000 representations cost one statement however the
-//!   runtime schedules the 1,000 resolvers (see [`crate::schema::batch`]).
+//! - **Batching.** All `Order` keys of the call are loaded with one statement (and, when the
+//!   selection asks for `items` or `total`, their items with a second one running alongside),
+//!   and all `User` keys form one [`UserBatch`], so 1,000 representations cost one statement per
+//!   table however the runtime schedules the 1,000 resolvers (see [`crate::schema::batch`]).
 //! - **Per-item errors.** The federation contract wants a refused representation to come back
 //!   as `null` *at its index*, with its error pathed to that index, while the other items still
 //!   resolve. async-graphql 7.2 resolves `_entities` with `try_join_all`: a resolver returning
@@ -20,15 +21,16 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use async_graphql::futures_util::future::join;
 use async_graphql::{Context, ID, Name, PathSegment, ServerError, Value};
 use subgraph_kit::ids::{OrderId, UserId};
 use subgraph_kit::{ApiError, ApiResult};
 use tokio::sync::OnceCell;
 
 use crate::schema::batch::{OrderBatch, UserBatch};
-use crate::schema::loader::{LoadError, OrderLoader};
-use crate::schema::loader_of;
+use crate::schema::loader::{LoadError, items_per_order};
 use crate::schema::order::Order;
+use crate::schema::service_of;
 
 /// Turns the outcome of an entity lookup into the item of `_entities`: the entity, `null` for an
 /// unknown key, or `null` plus an error at this representation's index.
@@ -60,9 +62,23 @@ pub async fn orders(ctx: &Context<'_>) -> ApiResult<Option<Arc<HashMap<OrderId, 
                 .ids_of("Order")
                 .filter_map(|id| OrderId::parse(&ID::from(id)).ok())
                 .collect();
-            let loader = loader_of::<OrderLoader>(ctx)?;
-            let found = loader.load_many(ids).await?;
-            let batched = OrderBatch::join(found.into_values());
+            let service = service_of(ctx)?;
+            let selection = ctx.look_ahead();
+            if selection.field("items").exists() || selection.field("total").exists() {
+                // The items need only the keys, so both statements run at once. Items of an
+                // order the caller may not see are read but never returned: the resolver
+                // refuses the order itself.
+                let (found, items) =
+                    join(service.orders_by_ids(&ids), service.items_of_orders(&ids)).await;
+                let items = Arc::new(items_per_order(&ids, items?));
+                let batched =
+                    OrderBatch::join_with_items(found?.into_iter().map(Order::from), items);
+                return Ok(Arc::new(
+                    batched.into_iter().map(|o| (o.order_id(), o)).collect(),
+                ));
+            }
+            let found = service.orders_by_ids(&ids).await?;
+            let batched = OrderBatch::join(found.into_iter().map(Order::from));
             Ok(Arc::new(
                 batched.into_iter().map(|o| (o.order_id(), o)).collect(),
             ))

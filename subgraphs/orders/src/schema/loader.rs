@@ -96,13 +96,21 @@ impl Loader<OrderId> for OrderItemsLoader {
 
     async fn load(&self, keys: &[OrderId]) -> Result<HashMap<OrderId, Self::Value>, LoadError> {
         let rows = self.service.items_of_orders(keys).await?;
-        let mut groups = group_by(rows, |item| OrderId(item.order_id));
-        // Every key gets an answer: an order without items has an empty list, not "unknown".
-        Ok(keys
-            .iter()
-            .map(|key| (*key, Arc::new(groups.remove(key).unwrap_or_default())))
-            .collect())
+        Ok(items_per_order(keys, rows))
     }
+}
+
+/// The item rows of `orders` grouped per order, in row order. Every order gets an answer: one
+/// without items has an empty list, not "unknown".
+pub(crate) fn items_per_order(
+    orders: &[OrderId],
+    rows: Vec<order_item::Model>,
+) -> HashMap<OrderId, Arc<Vec<order_item::Model>>> {
+    let mut groups = group_by(rows, |item| OrderId(item.order_id));
+    orders
+        .iter()
+        .map(|key| (*key, Arc::new(groups.remove(key).unwrap_or_default())))
+        .collect()
 }
 
 /// `User.orders(first, after)` for every user of a response at once. Keys carry the page

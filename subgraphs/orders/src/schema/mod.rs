@@ -74,6 +74,7 @@ fn builder() -> SchemaBuilder<Query, EmptyMutation, EmptySubscription> {
 /// The executable schema, with its DataLoaders over `service`.
 pub fn build(service: OrderService) -> OrdersSchema {
     builder()
+        .data(service.clone())
         .data(batched(OrderLoader::new(service.clone())))
         .data(batched(OrderItemsLoader::new(service.clone())))
         .data(batched(UserOrdersLoader::new(service)))
@@ -143,6 +144,15 @@ pub(crate) fn loader_of<'a, L: Send + Sync + 'static>(
             std::any::type_name::<L>()
         ))
     })
+}
+
+/// The service itself, for batches whose keys are all known up front (the representations of
+/// an `_entities` call, the siblings of a batch). They call it directly: through a DataLoader
+/// every such batch would first wait out the loader's collection delay (1 ms) for keys that
+/// can never come, once per level of the response.
+pub(crate) fn service_of<'a>(ctx: &'a Context<'_>) -> ApiResult<&'a OrderService> {
+    ctx.data_opt::<OrderService>()
+        .ok_or_else(|| ApiError::internal("order service missing from the schema".to_owned()))
 }
 
 /// The access rule: the owner or the `admin` scope.
