@@ -15,6 +15,9 @@
 //!   client's response.
 //! - `bench query/request, warm caches`: one whole request through `pipeline::execute`
 //!   (document cache hit, variables, plan cache hit, execution).
+//! - `bench/ supergraph/plan cold`: the cold plan of `bench/query.graphql` over the
+//!   supergraph `tessera-gateway compose` made of the `bench/` subgraphs, the one the load
+//!   benchmark serves (target: under 1 ms).
 //! - `large response/…`: execute+project of 10,000 entities merged from one entity fetch,
 //!   every 100th broken so its non-null `name` is null and the item is nulled with an error at
 //!   its client path; `missing` when `details` has no such entity, `failing field` when
@@ -163,6 +166,21 @@ fn bench_query(c: &mut Criterion) {
     group.finish();
 }
 
+/// The load benchmark's own supergraph and query (`bench/`), planned cold.
+fn bench_supergraph(c: &mut Criterion) {
+    let supergraph = Supergraph::parse(include_str!("../../bench/supergraph.graphql"))
+        .expect("bench/supergraph.graphql loads");
+    let query = include_str!("../../bench/query.graphql");
+    let document =
+        ExecutableDocument::parse_and_validate(supergraph.api_schema(), query, "query.graphql")
+            .expect("bench/query.graphql validates");
+    let mut group = c.benchmark_group("bench/ supergraph");
+    group.bench_function("plan cold", |b| {
+        b.iter(|| plan(&supergraph, black_box(&document), None).is_ok())
+    });
+    group.finish();
+}
+
 fn large_response(c: &mut Criterion) {
     let rt = runtime();
     let supergraph = large::supergraph().expect("large supergraph");
@@ -212,5 +230,5 @@ fn large_response(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_query, large_response);
+criterion_group!(benches, bench_query, bench_supergraph, large_response);
 criterion_main!(benches);

@@ -181,6 +181,7 @@ mod tests {
         assert_eq!(config.override_labels, expected.override_labels);
         assert_eq!(config.supergraph, expected.supergraph);
         assert_eq!(config.subgraphs.timeout, expected.subgraphs.timeout);
+        assert_eq!(config.subgraphs.deduplicate, expected.subgraphs.deduplicate);
         assert!(config.playground.enabled);
         assert_eq!(config.csrf, expected.csrf);
         assert_eq!(config.telemetry, expected.telemetry);
@@ -198,7 +199,7 @@ mod tests {
         let sections: &[(&str, &[&str])] = &[
             ("server", &["listen", "body_limit"]),
             ("supergraph", &["path"]),
-            ("subgraphs", &["timeout", "url"]),
+            ("subgraphs", &["timeout", "deduplicate", "url"]),
             (
                 "limits",
                 &[

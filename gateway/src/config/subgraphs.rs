@@ -15,6 +15,10 @@ pub struct SubgraphsConfig {
     /// response (partial data plus an error), not the whole request.
     #[serde(deserialize_with = "primitives::duration")]
     pub timeout: Duration,
+    /// In-flight deduplication: identical queries to the same subgraph (same body and
+    /// forwarded headers) sent while one is already waiting for its answer share that answer
+    /// instead of calling the subgraph again. Mutations are never shared. On by default.
+    pub deduplicate: bool,
     /// Per-subgraph settings keyed by the subgraph's name in the supergraph (`users`, ...).
     /// A name the supergraph does not know is refused at start, as it is surely a typo.
     pub overrides: BTreeMap<String, SubgraphOverride>,
@@ -24,6 +28,7 @@ impl Default for SubgraphsConfig {
     fn default() -> Self {
         Self {
             timeout: Duration::from_secs(30),
+            deduplicate: true,
             overrides: BTreeMap::new(),
         }
     }

@@ -8,6 +8,11 @@ use serde_json::{Map, Value};
 use crate::error::PathSegment;
 use crate::planner::{ContextInput, FetchPathElement, InputRewrite, Selection};
 
+/// Serialized representation → its index. foldhash rather than SipHash: this runs once per
+/// object at the path, and its keys come from subgraph data, for which foldhash's per-process
+/// seed is enough protection.
+type DedupIndex = HashMap<String, usize, foldhash::fast::RandomState>;
+
 /// The representations of one entity fetch.
 #[derive(Debug, Default)]
 pub(crate) struct Collected {
@@ -230,7 +235,7 @@ pub(crate) fn collect(
     rewrites: &[InputRewrite],
 ) -> Collected {
     let mut collected = Collected::default();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: DedupIndex = DedupIndex::default();
     for_each_item(data, path, &mut |object| {
         let representation = representation(object, requires, nullable_inputs).map(|mut rep| {
             rewrite(&mut rep, rewrites);
@@ -238,14 +243,12 @@ pub(crate) fn collect(
         });
         let index = representation.and_then(|rep| {
             let text = serde_json::to_string(&rep).ok()?;
-            Some(match seen.get(&text) {
-                Some(&index) => index,
-                None => {
-                    collected.representations.push(rep);
-                    seen.insert(text, collected.representations.len() - 1);
-                    collected.representations.len() - 1
-                }
-            })
+            let next = collected.representations.len();
+            let index = *seen.entry(text).or_insert(next);
+            if index == next {
+                collected.representations.push(rep);
+            }
+            Some(index)
         });
         collected.item_representation.push(index);
     });
@@ -473,11 +476,15 @@ pub(crate) fn item_paths(data: &Value, path: &[FetchPathElement]) -> Vec<Vec<Pat
 pub(crate) fn deep_merge(target: &mut Value, source: Value) {
     match (target, source) {
         (Value::Object(target), Value::Object(source)) => {
+            // One lookup per key (`entry`), not a lookup then an insert: most keys an
+            // entity brings are new to the object.
             for (key, value) in source {
-                match target.get_mut(&key) {
-                    Some(existing) => deep_merge(existing, value),
-                    None => {
-                        target.insert(key, value);
+                match target.entry(key) {
+                    serde_json::map::Entry::Occupied(existing) => {
+                        deep_merge(existing.into_mut(), value)
+                    }
+                    serde_json::map::Entry::Vacant(slot) => {
+                        slot.insert(value);
                     }
                 }
             }

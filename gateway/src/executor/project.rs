@@ -70,7 +70,7 @@ impl<'s> Projector<'_, 's> {
             }
             let value = match field.kind {
                 ShapeKind::Typename => match &shape.static_type {
-                    Some(t) => Value::String(t.to_string()),
+                    Some(t) => Value::String(t.as_str().to_owned()),
                     None => object.get("__typename").cloned().unwrap_or(Value::Null),
                 },
                 ShapeKind::Introspection => self
@@ -86,7 +86,8 @@ impl<'s> Projector<'_, 's> {
                     result?
                 }
             };
-            out.insert(field.response_key.to_string(), value);
+            // `as_str().to_owned()`, not `to_string()`: no formatting machinery per field.
+            out.insert(field.response_key.as_str().to_owned(), value);
         }
         Ok(out)
     }

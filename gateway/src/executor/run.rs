@@ -114,6 +114,7 @@ impl<'a> Runner<'a> {
             operation_name: None,
             variables,
             headers: self.request.headers.clone(),
+            read_only: fetch.operation_kind == apollo_compiler::ast::OperationType::Query,
         }
     }
 

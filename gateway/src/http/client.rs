@@ -33,6 +33,7 @@ pub fn subgraph_client(
         .fold(config.timeout, Duration::max);
     let http_config = HttpClientConfig {
         timeout: longest,
+        deduplicate: config.deduplicate,
         ..HttpClientConfig::default()
     };
     let http = HttpSubgraphClient::from_supergraph(supergraph, &overrides, &http_config)?;

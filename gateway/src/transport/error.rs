@@ -31,6 +31,12 @@ pub enum TransportError {
     /// The body is not a GraphQL response.
     #[error("subgraph `{subgraph}` sent an invalid graphql response: {message}")]
     InvalidResponse { subgraph: String, message: String },
+    /// A configured subgraph URL does not parse.
+    #[error("invalid url for subgraph `{subgraph}`: {url}")]
+    InvalidUrl { subgraph: String, url: String },
+    /// The failure of an identical in-flight request this one shared (deduplication).
+    #[error(transparent)]
+    Shared(std::sync::Arc<TransportError>),
     /// Building the HTTP client failed.
     #[error("cannot build the subgraph http client: {0}")]
     Client(#[source] reqwest::Error),
@@ -54,6 +60,10 @@ impl TransportError {
                 format!("subgraph `{subgraph}` sent an invalid response")
             }
             TransportError::Client(_) => "subgraph client unavailable".into(),
+            TransportError::Shared(error) => error.client_message(),
+            TransportError::InvalidUrl { subgraph, .. } => {
+                format!("subgraph `{subgraph}` is not available")
+            }
         }
     }
 }

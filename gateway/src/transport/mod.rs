@@ -35,6 +35,10 @@ pub struct SubgraphRequest {
     /// Headers forwarded from the client request (e.g. `authorization`); not in the body.
     #[serde(skip)]
     pub headers: HeaderMap,
+    /// A query: identical copies in flight at once may share one answer. Never set for a
+    /// mutation, whose side effects each client asked for.
+    #[serde(skip)]
+    pub read_only: bool,
 }
 
 fn serialize_str<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {

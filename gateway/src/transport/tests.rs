@@ -100,6 +100,7 @@ fn request(query: &str) -> SubgraphRequest {
         operation_name: None,
         variables: json!({"id": "1"}).as_object().cloned().unwrap_or_default(),
         headers: HeaderMap::new(),
+        read_only: true,
     }
 }
 
@@ -244,4 +245,110 @@ async fn urls_come_from_the_supergraph_unless_overridden() {
         error.to_string().contains(&format!("127.0.0.1:{closed}")),
         "{error}"
     );
+}
+
+/// A subgraph that counts its calls and answers slowly, so concurrent requests overlap.
+async fn start_counted() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let app = Router::new().route(
+        "/graphql",
+        post(move |body: axum::body::Bytes| {
+            let counter = counter.clone();
+            async move {
+                let call = counter.fetch_add(1, Ordering::SeqCst) + 1;
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                axum::Json(json!({"data": {"call": call, "variables": request["variables"]}}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{address}/graphql"), calls)
+}
+
+async fn concurrently(
+    client: &HttpSubgraphClient,
+    requests: Vec<SubgraphRequest>,
+) -> Vec<Option<Value>> {
+    futures::future::join_all(requests.into_iter().map(|r| client.execute("counted", r)))
+        .await
+        .into_iter()
+        .map(|r| r.expect("answered").data)
+        .collect()
+}
+
+#[tokio::test]
+async fn identical_concurrent_queries_share_one_subgraph_call_when_deduplicating() {
+    use std::sync::atomic::Ordering;
+    let (url, calls) = start_counted().await;
+    let dedup = HttpSubgraphClient::new(
+        [("counted".to_owned(), url.clone())],
+        &HttpClientConfig::default(),
+    )
+    .expect("client");
+
+    // Ten identical queries at once: one call, ten identical answers.
+    let answers = concurrently(&dedup, (0..10).map(|_| request("{a}")).collect()).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    assert_eq!(answers[0].as_ref().expect("data")["call"], 1);
+
+    // Once answered, the entry is gone: the next identical query calls again.
+    concurrently(&dedup, vec![request("{a}")]).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+    // Different variables, different forwarded headers, or a mutation: never shared.
+    calls.store(0, Ordering::SeqCst);
+    let mut other_variables = request("{a}");
+    other_variables.variables.insert("id".into(), json!("2"));
+    let mut other_headers = request("{a}");
+    other_headers.headers.insert(
+        header::AUTHORIZATION,
+        HeaderValue::from_static("Bearer someone-else"),
+    );
+    let mut mutations: Vec<SubgraphRequest> = (0..3).map(|_| request("mutation{m}")).collect();
+    for m in &mut mutations {
+        m.read_only = false;
+    }
+    let mut batch = vec![request("{a}"), other_variables, other_headers];
+    batch.extend(mutations);
+    let answers = concurrently(&dedup, batch).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 6, "{answers:?}");
+    assert_eq!(answers[1].as_ref().expect("data")["variables"]["id"], "2");
+
+    // Off: every query is its own call.
+    calls.store(0, Ordering::SeqCst);
+    let plain = HttpSubgraphClient::new(
+        [("counted".to_owned(), url)],
+        &HttpClientConfig {
+            deduplicate: false,
+            ..HttpClientConfig::default()
+        },
+    )
+    .expect("client");
+    concurrently(&plain, (0..10).map(|_| request("{a}")).collect()).await;
+    assert_eq!(calls.load(Ordering::SeqCst), 10);
+}
+
+#[tokio::test]
+async fn a_shared_failure_reaches_every_waiter_with_the_same_client_message() {
+    let base = start().await;
+    let client = HttpSubgraphClient::new(
+        [("down".to_owned(), format!("{base}/down"))],
+        &HttpClientConfig::default(),
+    )
+    .expect("client");
+    let results =
+        futures::future::join_all((0..5).map(|_| client.execute("down", request("{a}")))).await;
+    for result in results {
+        let error = result.expect_err("503 for everyone");
+        assert_eq!(error.client_message(), "request to subgraph `down` failed");
+    }
 }
