@@ -81,6 +81,8 @@ async fn probe(
         operation_name: None,
         variables: Map::new(),
         headers: Default::default(),
+        // A probe must reach the subgraph itself, never share another caller's answer.
+        read_only: false,
     };
     match tokio::time::timeout(timeout, client.execute(subgraph, request)).await {
         Err(_) => Err("timeout".into()),
