@@ -93,8 +93,14 @@ struct Binary {
     extra_env: &'static [&'static str],
 }
 
-/// `subgraph_kit::telemetry::init` reads these (checked against its source below).
-const TELEMETRY_ENV: &[&str] = &["RUST_LOG", "LOG_FORMAT"];
+/// `tessera_telemetry`'s initialisation, shared by the subgraphs and the gateway, reads these
+/// (checked against its source below).
+const TELEMETRY_ENV: &[&str] = &[
+    "RUST_LOG",
+    "LOG_FORMAT",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_SERVICE_NAME",
+];
 
 fn binary(name: &str) -> Option<Binary> {
     let subgraph = |cli| {
@@ -118,7 +124,7 @@ fn binary(name: &str) -> Option<Binary> {
         // its variables are checked by its config loader (`check_gateway`).
         "tessera-gateway" => Some(Binary {
             cli: None,
-            extra_env: &["RUST_LOG"],
+            extra_env: TELEMETRY_ENV,
         }),
         _ => None,
     }
@@ -259,15 +265,18 @@ fn the_checks_refuse_what_the_binaries_refuse() {
     assert!(check_invocation(&argv(&["users-subgraph"]), &env(&[("LISTEN", "4001")])).is_err());
     assert!(check_invocation(&argv(&["users-migration", "upp"]), &env(&[])).is_err());
     assert!(check_invocation(&argv(&["users-server"]), &env(&[])).is_err());
-    assert!(
-        check_invocation(&argv(&["tessera-gateway"]), &env(&[("LOG_FORMAT", "json")])).is_err()
-    );
+    assert!(check_invocation(&argv(&["tessera-gateway"]), &env(&[("LOG_FMT", "json")])).is_err());
     // The telemetry variables are read where the check says they are.
-    let telemetry = read("subgraphs/kit/src/telemetry.rs");
-    for var in ["LOG_FORMAT", "EnvFilter::try_from_default_env"] {
+    let telemetry = read("telemetry/src/init.rs");
+    for var in [
+        "\"LOG_FORMAT\"",
+        "\"OTEL_EXPORTER_OTLP_ENDPOINT\"",
+        "\"OTEL_SERVICE_NAME\"",
+        "EnvFilter::DEFAULT_ENV",
+    ] {
         assert!(
             telemetry.contains(var),
-            "subgraph_kit::telemetry no longer reads {var}"
+            "tessera_telemetry no longer reads {var}"
         );
     }
     // A gateway config naming a subgraph the supergraph lacks is refused, as at start.
