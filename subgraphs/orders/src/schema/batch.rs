@@ -58,16 +58,9 @@ impl OrderBatch {
         Self::join_loaded(orders, None)
     }
 
-    /// Makes `orders` one batch whose items were loaded already (`items` holds at least every
-    /// order of the batch).
-    pub fn join_with_items(
-        orders: impl IntoIterator<Item = Order>,
-        items: Arc<HashMap<OrderId, Items>>,
-    ) -> Vec<Order> {
-        Self::join_loaded(orders, Some(items))
-    }
-
-    fn join_loaded(
+    /// Makes `orders` one batch; `items`, when given, were loaded already and hold at least
+    /// every order of the batch.
+    pub fn join_loaded(
         orders: impl IntoIterator<Item = Order>,
         items: Option<Arc<HashMap<OrderId, Items>>>,
     ) -> Vec<Order> {

@@ -64,21 +64,18 @@ pub async fn orders(ctx: &Context<'_>) -> ApiResult<Option<Arc<HashMap<OrderId, 
                 .collect();
             let service = service_of(ctx)?;
             let selection = ctx.look_ahead();
-            if selection.field("items").exists() || selection.field("total").exists() {
-                // The items need only the keys, so both statements run at once. Items of an
-                // order the caller may not see are read but never returned: the resolver
-                // refuses the order itself.
-                let (found, items) =
-                    join(service.orders_by_ids(&ids), service.items_of_orders(&ids)).await;
-                let items = Arc::new(items_per_order(&ids, items?));
-                let batched =
-                    OrderBatch::join_with_items(found?.into_iter().map(Order::from), items);
-                return Ok(Arc::new(
-                    batched.into_iter().map(|o| (o.order_id(), o)).collect(),
-                ));
-            }
-            let found = service.orders_by_ids(&ids).await?;
-            let batched = OrderBatch::join(found.into_iter().map(Order::from));
+            let (found, items) =
+                if selection.field("items").exists() || selection.field("total").exists() {
+                    // The items need only the keys, so both statements run at once. Items of an
+                    // order the caller may not see are read but never returned: the resolver
+                    // refuses the order itself.
+                    let (found, items) =
+                        join(service.orders_by_ids(&ids), service.items_of_orders(&ids)).await;
+                    (found?, Some(Arc::new(items_per_order(&ids, items?))))
+                } else {
+                    (service.orders_by_ids(&ids).await?, None)
+                };
+            let batched = OrderBatch::join_loaded(found.into_iter().map(Order::from), items);
             Ok(Arc::new(
                 batched.into_iter().map(|o| (o.order_id(), o)).collect(),
             ))
