@@ -97,7 +97,6 @@ pub fn check(document: &Document, limits: &OperationLimits) -> Result<(), Reques
             Some(name) => format!("operation `{name}`"),
             None => "the anonymous operation".to_owned(),
         };
-        let location = location(document, operation);
         for (value, limit, code, what) in [
             (
                 measure.depth,
@@ -141,7 +140,7 @@ pub fn check(document: &Document, limits: &OperationLimits) -> Result<(), Reques
                     code,
                     format!("{name} has {what} of {shown}, over the limit of {limit}"),
                 );
-                if let Some(location) = location {
+                if let Some(location) = location(document, operation) {
                     error = error.with_locations(vec![location]);
                 }
                 errors.push(error);
